@@ -1,0 +1,72 @@
+/**
+ * The storage-agnostic contract of projectionkit: projections that apply each event exactly once
+ * in effect on top of at-least-once delivery, by checking and advancing a per-resource version in
+ * the same atomic write as the projection's own changes.
+ *
+ * - {@link ProjectionMessageHandler}: what an engine calls (clauses H1–H7).
+ * - {@link ResourceRepository}: the low-level version store (clauses R1–R6).
+ * - Errors with stable codes and guards ({@link isProjectionKitError}, clause E1).
+ * - Offset codecs for streams ({@link encodeOffset}, {@link streamEventVersions}, clause V1).
+ *
+ * @example
+ * ```ts
+ * import { createEventScope, streamEventVersions } from "@projectionkit/core";
+ *
+ * const { resource, current, next } = streamEventVersions("account-42", 0);
+ * const applied = await handler.handleEvent(resource, current, next, createEventScope(), {
+ *   type: "AccountOpened",
+ *   accountId: "42",
+ * });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { ArgumentError, InvalidArgumentError, InvalidOffsetError, InvalidResourceError, InvalidVersionError } from "./errors/argument-errors.js";
+export { InvalidConfigurationError, InvalidIdentityError, UnexpectedMessageError } from "./errors/configuration-errors.js";
+export {
+  isProjectionKitError,
+  isRetryableError,
+  ProjectionKitError,
+  type ProjectionKitErrorCode,
+  type ProjectionKitErrorCodes,
+  type ProjectionKitErrorOptions,
+} from "./errors/projection-kit-error.js";
+export { MAX_IDENTITY_NAME_LENGTH, validateIdentity, type Identity } from "./identity.js";
+export { decodeOffset, encodeOffset, OFFSET_VERSION_LENGTH } from "./offset-codec.js";
+export type { ConditionalWriteOptions, OperationOptions, VersionConflict } from "./operation-options.js";
+export {
+  readProjectionConfiguration,
+  requireHandledEvent,
+  type Configurable,
+  type ProjectionConfiguration,
+} from "./projection-configuration.js";
+export type { ProjectionConfigurer } from "./projection-configurer.js";
+export type { ProjectionEvent } from "./projection-event.js";
+export type { ProjectionMessageHandler } from "./projection-message-handler.js";
+export type { ResourceRepository } from "./resource-repository.js";
+export {
+  compareVersions,
+  EMPTY_VERSION,
+  isEmptyVersion,
+  versionsEqual,
+  type Resource,
+  type Version,
+  type VersionInput,
+} from "./resource.js";
+export {
+  createCompactScope,
+  createEventScope,
+  type CompactScopeInit,
+  type EventScopeInit,
+  type ProjectionCompactScope,
+  type ProjectionEventScope,
+  type ScopeLogger,
+} from "./scopes.js";
+export { nextStreamOffset, streamEventVersions, streamResource, type EventVersions } from "./stream-versions.js";
+export {
+  requireConditionalWriteOptions,
+  requireOperationOptions,
+  requireResource,
+  requireVersion,
+} from "./validation.js";
