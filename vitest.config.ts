@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 /**
  * One vitest run for the whole repository. Workspace packages resolve to their TypeScript sources
  * through the `@projectionkit/source` export condition, so tests need no build; the tests in
- * `test/dist/` check the built packages separately.
+ * `test/built/` check the built packages separately.
  */
 const conditions = ["@projectionkit/source", ...defaultServerConditions];
 

@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The built packages, as users get them: each is loaded in a fresh Node.js process, once with
+ * `import` and once with `require`, without the source condition the other tests use, and one of
+ * its functions is called. `npm test` builds before it runs the tests.
+ */
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Probe {
+  readonly specifier: string;
+  /** A JavaScript expression over the module `m` whose JSON value is checked. */
+  readonly expression: string;
+  readonly expected: unknown;
+}
+
+const probes: Probe[] = [
+  { specifier: "@projectionkit/core", expression: "[...m.encodeOffset(258)]", expected: [0, 0, 0, 0, 0, 0, 1, 2] },
+  {
+    specifier: "@projectionkit/memory",
+    expression: `(async () => {
+      const p = m.memoryProjection({
+        configure(c) { c.identity("dist", "8f1d1c3e-2a5b-4c47-9d0e-6b7a8c9d0e1f"); c.handlesEvents("Added"); },
+        initialState: 0,
+        handleEvent: (n, _s, e) => n + e.amount,
+      });
+      const r = new Uint8Array([1]);
+      const first = await p.handleEvent(r, undefined, new Uint8Array([1]), { recordedAt: new Date(), isPrimaryDelivery: true, log() {} }, { type: "Added", amount: 2 });
+      const again = await p.handleEvent(r, undefined, new Uint8Array([1]), { recordedAt: new Date(), isPrimaryDelivery: true, log() {} }, { type: "Added", amount: 2 });
+      return [first, again, p.state];
+    })()`,
+    expected: [true, false, 2],
+  },
+  {
+    specifier: "@projectionkit/conformance",
+    expression: "m.resolveConformanceSettings({}, { CONFORMANCE_SEED: '7' }).seed",
+    expected: 7,
+  },
+];
+
+async function evaluate(kind: "import" | "require", probe: Probe): Promise<unknown> {
+  const load =
+    kind === "import"
+      ? `const m = await import(${JSON.stringify(probe.specifier)});`
+      : `const m = require(${JSON.stringify(probe.specifier)});`;
+  const script = `${load}\nPromise.resolve(${probe.expression}).then((v) => process.stdout.write(JSON.stringify(v)));`;
+  const args = kind === "import" ? ["--input-type=module", "--eval", script] : ["--input-type=commonjs", "--eval", script];
+  const { stdout } = await run(process.execPath, args, { cwd: root });
+  return JSON.parse(stdout);
+}
+
+describe("built packages", () => {
+  it.each(probes.map((probe) => [probe.specifier, probe] as const))("%s: dist has ESM, CJS and both declaration files", (_, probe) => {
+    const folder = `${root}/packages/${probe.specifier.split("/")[1]}`;
+    const manifest = JSON.parse(readFileSync(`${folder}/package.json`, "utf8")) as {
+      exports: { ".": { import: { types: string; default: string }; require: { types: string; default: string } } };
+    };
+    const entry = manifest.exports["."];
+    for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) {
+      expect(existsSync(`${folder}/${file}`), `${probe.specifier}: ${file} is missing; run npm run build`).toBe(true);
+    }
+  });
+
+  it.each(probes.flatMap((probe) => (["import", "require"] as const).map((kind) => [probe.specifier, kind, probe] as const)))(
+    "%s loads with %s and its function works",
+    async (_, kind, probe) => {
+      expect(await evaluate(kind, probe)).toEqual(probe.expected);
+    },
+  );
+
+  it("an error made by the CJS build is recognised by the ESM build's guard and instanceof", async () => {
+    const script = `
+      import { createRequire } from "node:module";
+      const esm = await import("@projectionkit/core");
+      const cjs = createRequire(process.cwd() + "/")("@projectionkit/core");
+      const error = new cjs.UnexpectedMessageError("p", "T");
+      process.stdout.write(JSON.stringify([
+        esm.isProjectionKitError !== cjs.isProjectionKitError,
+        esm.isProjectionKitError(error, "ERR_UNEXPECTED_MESSAGE"),
+        error instanceof esm.UnexpectedMessageError,
+        error instanceof esm.InvalidResourceError,
+      ]));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "--eval", script], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual([true, true, true, false]);
+  });
+});
