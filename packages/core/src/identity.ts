@@ -53,8 +53,26 @@ export function validateIdentity(identity: Identity): Identity {
   if (!PRINTABLE_NON_SPACE.test(name)) {
     throw new InvalidIdentityError("name", name, "expected printable characters without white space");
   }
+  validateIdentityKey(key);
+  return identity;
+}
+
+/**
+ * Checks an identity key on its own: a UUID string (8-4-4-4-12 hexadecimal digits, either case).
+ * Adapters that take a handler key directly (such as a resource repository) call it.
+ *
+ * @param key - the key to check.
+ * @returns the same key.
+ * @throws {@link InvalidIdentityError} with `field` `"key"`.
+ *
+ * @example
+ * ```ts
+ * validateIdentityKey("0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11");
+ * ```
+ */
+export function validateIdentityKey(key: string): string {
   if (typeof key !== "string" || !UUID.test(key)) {
     throw new InvalidIdentityError("key", key, "expected a UUID string such as 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11");
   }
-  return identity;
+  return key;
 }

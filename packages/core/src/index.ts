@@ -32,7 +32,7 @@ export {
   type ProjectionKitErrorCodes,
   type ProjectionKitErrorOptions,
 } from "./errors/projection-kit-error.js";
-export { MAX_IDENTITY_NAME_LENGTH, validateIdentity, type Identity } from "./identity.js";
+export { MAX_IDENTITY_NAME_LENGTH, validateIdentity, validateIdentityKey, type Identity } from "./identity.js";
 export { decodeOffset, encodeOffset, OFFSET_VERSION_LENGTH } from "./offset-codec.js";
 export type { ConditionalWriteOptions, OperationOptions, VersionConflict } from "./operation-options.js";
 export {
@@ -65,6 +65,7 @@ export {
 } from "./scopes.js";
 export { nextStreamOffset, streamEventVersions, streamResource, type EventVersions } from "./stream-versions.js";
 export {
+  describeValue,
   requireConditionalWriteOptions,
   requireOperationOptions,
   requireResource,

@@ -115,9 +115,17 @@ export function requireConditionalWriteOptions(
 }
 
 /**
- * Describes a value for an error message without dumping its contents.
+ * Names a value's type for an error message without dumping its contents (which may be large or
+ * secret). Adapters use it in their argument errors.
  *
- * @internal
+ * @param value - any value.
+ * @returns `"null"`, the constructor name of an object, or the `typeof` of anything else.
+ *
+ * @example
+ * ```ts
+ * describeValue(new Uint16Array(2)); // "Uint16Array"
+ * describeValue("x"); // "string"
+ * ```
  */
 export function describeValue(value: unknown): string {
   if (value === null) {
