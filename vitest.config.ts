@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defaultServerConditions } from "vite";
+import { defaultExternalConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -7,7 +7,10 @@ import { defineConfig } from "vitest/config";
  * through the `@projectionkit/source` export condition, so tests need no build; the tests in
  * `test/built/` check the built packages separately.
  */
-const conditions = ["@projectionkit/source", ...defaultServerConditions];
+// Without Vite's "module" condition: it would resolve dependencies such as the AWS SDK to their
+// bundler-only builds (extensionless imports) and hand those to Node.js.
+const conditions = ["@projectionkit/source", ...defaultServerConditions.filter((condition) => condition !== "module")];
+const externalConditions = ["@projectionkit/source", ...defaultExternalConditions];
 
 function project(name: string, root: string, extra: Record<string, unknown> = {}) {
   return { extends: true as const, test: { name, root, ...extra } };
@@ -15,7 +18,7 @@ function project(name: string, root: string, extra: Record<string, unknown> = {}
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  ssr: { resolve: { conditions, externalConditions } },
   test: {
     setupFiles: [fileURLToPath(new URL("test/support/fast-check-setup.ts", import.meta.url))],
     projects: [
@@ -23,6 +26,7 @@ export default defineConfig({
       project("memory", "packages/memory"),
       project("conformance", "packages/conformance"),
       project("repository", "test"),
+      project("dynamodb", "packages/dynamodb", { testTimeout: 60_000, hookTimeout: 180_000, globalSetup: ["test/support/global-setup.ts"] }),
     ],
   },
 });

@@ -1,0 +1,50 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { describe, expect, inject, it } from "vitest";
+import { localClient, uniqueTableName } from "../support/clients.js";
+
+describe("the shared DynamoDB Local of test/support/global-setup.ts", () => {
+  it("provides a loopback endpoint that localClient() reaches; clients share tables", async () => {
+    expect(inject("dynamodbLocalEndpoint")).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const writer = localClient();
+    const reader = localClient({ maxAttempts: 2 });
+    const table = uniqueTableName("shared");
+    try {
+      await writer.send(
+        new CreateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      );
+      await writer.send(new PutItemCommand({ TableName: table, Item: { id: { S: "a" }, n: { N: "7" } } }));
+      const { TableNames } = await reader.send(new ListTablesCommand({}));
+      expect(TableNames).toContain(table);
+      const { Item } = await reader.send(new GetItemCommand({ TableName: table, Key: { id: { S: "a" } } }));
+      expect(Item).toEqual({ id: { S: "a" }, n: { N: "7" } });
+      expect(await reader.config.maxAttempts()).toBe(2);
+      expect(await writer.config.maxAttempts()).toBe(1);
+    } finally {
+      await writer.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+      writer.destroy();
+      reader.destroy();
+    }
+  });
+
+  it("uniqueTableName gives distinct names DynamoDB accepts, 3–255 characters", () => {
+    const names = new Set(Array.from({ length: 1_000 }, () => uniqueTableName("t")));
+    expect(names.size).toBe(1_000);
+    for (const name of [uniqueTableName(""), uniqueTableName("x".repeat(400)), uniqueTableName("a.b_c-1")]) {
+      expect(name).toMatch(/^[a-zA-Z0-9_.-]{3,255}$/);
+    }
+    expect(uniqueTableName("x".repeat(400))).toHaveLength(255);
+    expect(uniqueTableName("orders").startsWith("orders-")).toBe(true);
+    expect(() => uniqueTableName("no spaces")).toThrow(TypeError);
+  });
+});
