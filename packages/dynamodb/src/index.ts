@@ -1,7 +1,81 @@
 /**
- * projectionkit on DynamoDB. The adapter is being built (issue 3); this entry point exports nothing
- * yet.
+ * projectionkit on DynamoDB: each event's items and the version check commit in one
+ * `TransactWriteItems` (or, for events without items, one conditional single-item write), so that
+ * every event shows in the read model exactly once, whatever the delivery does.
+ *
+ * - {@link dynamoProjection} binds a {@link DynamoProjectionHandler} into a `ProjectionMessageHandler`.
+ * - {@link DynamoResourceRepository} is the version store (`ResourceRepository`), with
+ *   `updateResourceVersionAndTransactionItems` for higher-order projections.
+ * - {@link createTable} and {@link deleteTable} manage the version table (Go v0.7.1 layout).
+ * - `@projectionkit/dynamodb/testing` starts DynamoDB Local for tests.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { createEventScope, streamEventVersions } from "@projectionkit/core";
+ * import { createTable, documentItem, dynamoProjection } from "@projectionkit/dynamodb";
+ *
+ * const client = new DynamoDBClient({});
+ * await createTable(client, "ProjectionVersions");
+ * const projection = dynamoProjection(client, "ProjectionVersions", {
+ *   configure(c) {
+ *     c.identity("balances", "0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11");
+ *     c.handlesEvents("MoneyDeposited");
+ *   },
+ *   handleEvent: (_scope, event: { type: "MoneyDeposited"; account: string; amount: number }) => [
+ *     documentItem({
+ *       Update: {
+ *         TableName: "Balances",
+ *         Key: { account: event.account },
+ *         UpdateExpression: "ADD balance :amount",
+ *         ExpressionAttributeValues: { ":amount": event.amount },
+ *       },
+ *     }),
+ *   ],
+ * });
+ * const { resource, current, next } = streamEventVersions("acc-1", 0);
+ * await projection.handleEvent(resource, current, next, createEventScope(), {
+ *   type: "MoneyDeposited",
+ *   account: "acc-1",
+ *   amount: 42,
+ * });
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+
+export type { DynamoAdapterOptions, RequestDecorators } from "./adapter-options.js";
+export {
+  AmbiguousCommitError,
+  DynamoRequestError,
+  ItemConditionFailedError,
+  MalformedCancellationError,
+  MalformedVersionItemError,
+  ThrottledError,
+  TransactionCanceledError,
+  TransactionConflictError,
+  type CancellationReason,
+} from "./commit-errors.js";
+export { createTable, type CreateTableOptions } from "./create-table.js";
+export { DecoratorBrokeVersionCheckError, type Decorator, type Decorators } from "./decorators.js";
+export { deleteTable, type DeleteTableOptions } from "./delete-table.js";
+export { documentItem, type DocumentTransactWriteItem } from "./document-items.js";
+export type { DynamoProjectionHandler } from "./dynamo-projection-handler.js";
+export { dynamoProjection, type DynamoProjection, type DynamoProjectionOptions } from "./dynamo-projection.js";
+export { DynamoResourceRepository, type DynamoResourceRepositoryOptions } from "./dynamo-resource-repository.js";
+export type { BatchDelivery, BatchResult, BatchStop } from "./event-batch.js";
+export { attributeValueSize, itemSize, transactActionSize } from "./item-size.js";
+export { TableNotReadyError, TableSchemaMismatchError } from "./table-errors.js";
+export { DuplicateItemError, TooManyActionsError, TransactionTooLargeError, VersionItemTouchedError } from "./transaction-errors.js";
+export {
+  actionItemIdentity,
+  checkTransaction,
+  MAX_TRANSACTION_ACTIONS,
+  MAX_TRANSACTION_BYTES,
+  TransactionBudget,
+  type BudgetCheck,
+  type BudgetFailureReason,
+  type TransactionContext,
+  type TransactionLimits,
+} from "./transaction-limits.js";
+export { DEFAULT_ATTRIBUTE_NAMES, MAX_PARTITION_KEY_BYTES, versionItemKey, type AttributeNames } from "./table-layout.js";

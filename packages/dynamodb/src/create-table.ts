@@ -1,0 +1,121 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type TableDescription,
+} from "@aws-sdk/client-dynamodb";
+import { requireClient, requireTableName } from "./adapter-options.js";
+import { applyDecorators } from "./decorators.js";
+import { checkBudget, describeTable, isException, waitForTable, type WaitBudget } from "./delete-table.js";
+import { httpOptions } from "./request-failure.js";
+import { TableSchemaMismatchError } from "./table-errors.js";
+import { resolveCreateTableOptions, type CreateTableOptions } from "./table-options.js";
+
+export type { CreateTableOptions } from "./table-options.js";
+
+/**
+ * Creates the version table, idempotently, in the Go library's v0.7.1 layout (D1, D2): one
+ * attribute definition, the key attribute (default `HandlerAndResource`) of type B, as the HASH
+ * key, no RANGE key, `BillingMode: PAY_PER_REQUEST`. Go and TypeScript services can share it.
+ *
+ * - A table of that name that already exists with this key schema is fine (other settings, such as
+ *   the billing mode or indexes, are not compared); with another key schema the call rejects with
+ *   `TableSchemaMismatchError` instead of accepting it silently, as the Go library did (SPEC §8
+ *   pitfall 7).
+ * - A table of that name that is being deleted is waited for until gone, then created again.
+ * - By default the call resolves only once the table is ACTIVE, so writes can follow at once.
+ *
+ * Arguments and options are checked before any request (`InvalidArgumentError`); an aborted
+ * `options.signal` rejects with its reason. Other service errors propagate unchanged, as the SDK's
+ * typed exceptions.
+ *
+ * @param client - the DynamoDB client.
+ * @param name - the table's name: 3 to 255 characters of `A-Z a-z 0-9 _ . -`.
+ * @param options - attribute names, decorators, whether and how long to wait, an abort signal.
+ * @returns when the table is ACTIVE (or, with `wait: false`, exists).
+ * @throws `InvalidArgumentError` for a malformed argument; `DecoratorBrokeVersionCheckError` when a
+ *   decorator changed the key schema; `TableSchemaMismatchError`; `TableNotReadyError`
+ *   (retryable) when the table is not ACTIVE after `options.waitTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { createTable } from "@projectionkit/dynamodb";
+ *
+ * const client = new DynamoDBClient({});
+ * await createTable(client, "ProjectionVersions", {
+ *   decorators: { createTable: (input) => void (input.Tags = [{ Key: "team", Value: "ledger" }]) },
+ * });
+ * await createTable(client, "ProjectionVersions"); // no error: it exists with the right key
+ * ```
+ */
+export async function createTable(client: DynamoDBClient, name: string, options?: CreateTableOptions): Promise<void> {
+  const dynamo = requireClient(client);
+  const requested = requireTableName(name, "name");
+  const resolved = resolveCreateTableOptions(options);
+  const budget: WaitBudget = { signal: resolved.signal, startedAt: Date.now(), timeoutMs: resolved.waitTimeoutMs };
+  const key = resolved.attributeNames.key;
+  const input = applyDecorators("createTable", versionTableInput(requested, key), resolved.decorators, (built) => keyPart(built, key));
+  const table = input.TableName ?? requested;
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) {
+      checkBudget(table, budget, "ACTIVE"); // a table that keeps changing under us: give up in time
+    }
+    try {
+      await dynamo.send(new CreateTableCommand(input), httpOptions(resolved.signal, undefined));
+    } catch (error) {
+      // The SDK reports an aborted request as its own AbortError; the caller gets the reason it gave.
+      resolved.signal?.throwIfAborted();
+      if (!isException(error, "ResourceInUseException")) {
+        throw error;
+      }
+      const existing = await describeTable(dynamo, table, resolved.signal);
+      if (existing === undefined) {
+        continue; // deleted in the meantime: create it
+      }
+      if (existing.TableStatus === "DELETING") {
+        await waitForTable(dynamo, table, "GONE", budget);
+        continue;
+      }
+      checkKeySchema(table, existing, key);
+    }
+    if (!resolved.wait) {
+      return;
+    }
+    // A missing table is polled on: right after CreateTable, DescribeTable may not see it yet.
+    if ((await waitForTable(dynamo, table, "ACTIVE", budget, false)) === "ACTIVE") {
+      return;
+    }
+    // Someone is deleting it: wait until it is gone and create it again.
+  }
+}
+
+/** The CreateTable input of the Go v0.7.1 layout. */
+function versionTableInput(table: string, key: string): CreateTableCommandInput {
+  return {
+    TableName: table,
+    AttributeDefinitions: [{ AttributeName: key, AttributeType: "B" }],
+    KeySchema: [{ AttributeName: key, KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
+
+/** What decorators must leave alone: the key schema and the key attribute's definition. */
+function keyPart(input: CreateTableCommandInput, key: string): unknown {
+  return {
+    keySchema: input.KeySchema,
+    keyDefinition: input.AttributeDefinitions?.find((definition) => definition.AttributeName === key),
+  };
+}
+
+/** Throws `TableSchemaMismatchError` unless the table's key is HASH `key` of type B, alone. */
+function checkKeySchema(table: string, existing: TableDescription, key: string): void {
+  const expected = `HASH ${key} (B)`;
+  const types = new Map((existing.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
+  const actual =
+    (existing.KeySchema ?? []).map((element) => `${element.KeyType} ${element.AttributeName} (${types.get(element.AttributeName) ?? "?"})`).join(", ") ||
+    "(none)";
+  if (actual !== expected) {
+    throw new TableSchemaMismatchError(table, expected, actual);
+  }
+}

@@ -1,0 +1,85 @@
+import type { DynamoDBClient, TransactWriteItem } from "@aws-sdk/client-dynamodb";
+import type {
+  OperationOptions,
+  ProjectionCompactScope,
+  ProjectionConfigurer,
+  ProjectionEvent,
+  ProjectionEventScope,
+} from "@projectionkit/core";
+
+/**
+ * The projection logic a user writes for DynamoDB (D4): for each event, the transaction actions to
+ * apply to the read model. {@link dynamoProjection} commits them in one `TransactWriteItems`
+ * together with the version write, or, when there are none, commits the version alone with one
+ * single-item write.
+ *
+ * `handleEvent` must not write anything itself and should have no side effects: it runs before
+ * the version check (its actions are part of the same request), so it also runs for events that
+ * turn out to be duplicates, and again on retries.
+ *
+ * @typeParam E - the events it consumes.
+ *
+ * @example
+ * ```ts
+ * const balances: DynamoProjectionHandler<AccountEvent> = {
+ *   configure(c) {
+ *     c.identity("balances", "0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11");
+ *     c.handlesEvents("MoneyDeposited");
+ *   },
+ *   handleEvent(_scope, event) {
+ *     return [
+ *       documentItem({
+ *         Update: {
+ *           TableName: "Balances",
+ *           Key: { account: event.account },
+ *           UpdateExpression: "ADD balance :amount",
+ *           ExpressionAttributeValues: { ":amount": event.amount },
+ *         },
+ *       }),
+ *     ];
+ *   },
+ * };
+ * ```
+ */
+export interface DynamoProjectionHandler<E extends ProjectionEvent = ProjectionEvent> {
+  /**
+   * Declares identity and event types (H1). The identity key is written into every version
+   * item's key, so it must never change.
+   *
+   * @param configurer - receives the declarations.
+   */
+  configure(configurer: ProjectionConfigurer<E>): void;
+
+  /**
+   * Returns the actions that apply `event` to the read model (may be none). Use `documentItem`
+   * to write them with plain values. Up to 99 actions (the version write is the 100th).
+   *
+   * @param scope - the event's context.
+   * @param event - the event, of a declared type.
+   * @param options - the caller's abort signal.
+   * @returns the actions, or nothing.
+   */
+  handleEvent(
+    scope: ProjectionEventScope,
+    event: E,
+    options: OperationOptions,
+  ): readonly TransactWriteItem[] | void | Promise<readonly TransactWriteItem[] | void>;
+
+  /**
+   * Suggests a deadline for handling `event`, in milliseconds; `0` or absent for no hint (H5).
+   *
+   * @param event - the event.
+   * @returns milliseconds.
+   */
+  timeoutHint?(event: E): number;
+
+  /**
+   * Shrinks the read model in small steps (H5). Not covered by the version check: it gets the
+   * client and works on its own tables.
+   *
+   * @param client - the client the projection was bound to.
+   * @param scope - the compaction's context.
+   * @param options - the caller's abort signal.
+   */
+  compact?(client: DynamoDBClient, scope: ProjectionCompactScope, options: OperationOptions): Promise<void>;
+}

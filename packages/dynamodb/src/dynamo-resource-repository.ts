@@ -1,0 +1,240 @@
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from "@aws-sdk/client-dynamodb";
+import {
+  InvalidArgumentError,
+  requireConditionalWriteOptions,
+  requireOperationOptions,
+  requireResource,
+  requireVersion,
+  type ConditionalWriteOptions,
+  type OperationOptions,
+  type Resource,
+  type ResourceRepository,
+  type Version,
+  type VersionInput,
+  validateIdentityKey,
+} from "@projectionkit/core";
+import { requireClient, requireTableName, resolveAdapterOptions, type DynamoAdapterOptions, type ResolvedAdapterOptions } from "./adapter-options.js";
+import { applyDecorators } from "./decorators.js";
+import { requireTransactItems } from "./transact-items.js";
+import { httpOptions, mapRequestFailure } from "./request-failure.js";
+import { versionItemKey } from "./table-layout.js";
+import { VersionCommitter } from "./version-committer.js";
+
+/**
+ * Options of {@link DynamoResourceRepository}.
+ *
+ * @example
+ * ```ts
+ * const options: DynamoResourceRepositoryOptions = { consistentRead: true };
+ * ```
+ */
+export type DynamoResourceRepositoryOptions = DynamoAdapterOptions;
+
+/**
+ * The version store on DynamoDB (D13): one item per (handler, resource) in the Go v0.7.1 layout,
+ * implementing {@link ResourceRepository} (R1–R6), plus
+ * {@link DynamoResourceRepository.updateResourceVersionAndTransactionItems} for higher-order
+ * projections that commit their own items with the version. No I/O in the constructor (D12).
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { encodeOffset } from "@projectionkit/core";
+ * import { DynamoResourceRepository } from "@projectionkit/dynamodb";
+ *
+ * const repository = new DynamoResourceRepository(new DynamoDBClient({}), "0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11", "ProjectionVersions");
+ * const r = new TextEncoder().encode("stream-1");
+ * await repository.updateResourceVersion(r, undefined, encodeOffset(0)); // true
+ * ```
+ */
+export class DynamoResourceRepository implements ResourceRepository {
+  readonly #client: DynamoDBClient;
+  readonly #handlerKey: string;
+  readonly #options: ResolvedAdapterOptions;
+  readonly #committer: VersionCommitter;
+
+  /**
+   * @param client - the DynamoDB client (a peer dependency; you configure it).
+   * @param handlerKey - the handler's identity key, written verbatim into every item key.
+   * @param table - the version table, made with `createTable`.
+   * @param options - see {@link DynamoAdapterOptions}.
+   * @throws `InvalidArgumentError` for a malformed argument or option, before any I/O.
+   */
+  constructor(client: DynamoDBClient, handlerKey: string, table: string, options?: DynamoResourceRepositoryOptions) {
+    this.#client = requireClient(client);
+    try {
+      this.#handlerKey = validateIdentityKey(handlerKey);
+    } catch (error) {
+      // A UUID check also catches the handler key and the table name given in the wrong order.
+      throw new InvalidArgumentError("handlerKey", "expected the handler's identity key, a UUID string", { cause: error });
+    }
+    this.#options = resolveAdapterOptions(requireTableName(table), options);
+    this.#committer = new VersionCommitter(this.#client, this.#options);
+  }
+
+  /**
+   * Reads the stored version (R1), with a strongly consistent read unless
+   * `consistentRead: false`.
+   *
+   * @param resource - a non-empty resource.
+   * @param options - an abort signal.
+   * @returns the stored version, or the empty version.
+   *
+   * @example
+   * ```ts
+   * const version = await repository.resourceVersion(r);
+   * ```
+   */
+  async resourceVersion(resource: Resource, options?: OperationOptions): Promise<Version> {
+    const key = this.#key(resource);
+    const { signal } = requireOperationOptions(options);
+    const names = this.#options.attributeNames;
+    const input = applyDecorators("getItem", {
+      TableName: this.#options.table,
+      Key: { [names.key]: { B: key } },
+      ConsistentRead: this.#options.consistentRead,
+      ProjectionExpression: "#v",
+      ExpressionAttributeNames: { "#v": names.version },
+    }, this.#options.decorators.getItem);
+    try {
+      const { Item } = await this.#client.send(new GetItemCommand(input), httpOptions(signal, this.#options.requestTimeoutMs));
+      return this.#committer.storedVersion(Item);
+    } catch (error) {
+      throw mapRequestFailure("GetItem", error, signal);
+    }
+  }
+
+  /**
+   * Sets the version unconditionally (R2); the empty version deletes the item, so a resource is
+   * never left with an empty stored version (SPEC §8 pitfall 1).
+   *
+   * @param resource - a non-empty resource.
+   * @param version - the version; empty deletes.
+   * @param options - an abort signal.
+   *
+   * @example
+   * ```ts
+   * await repository.storeResourceVersion(r, encodeOffset(41));
+   * ```
+   */
+  async storeResourceVersion(resource: Resource, version: VersionInput, options?: OperationOptions): Promise<void> {
+    const key = this.#key(resource);
+    const value = requireVersion(version);
+    const { signal } = requireOperationOptions(options);
+    if (value.length === 0) {
+      return this.#deleteItem(key, signal);
+    }
+    const names = this.#options.attributeNames;
+    const input = applyDecorators("putItem", {
+      TableName: this.#options.table,
+      Item: { [names.key]: { B: key }, [names.version]: { B: value } },
+    }, this.#options.decorators.putItem, (i) => [i.Item?.[names.key], i.Item?.[names.version]]);
+    try {
+      await this.#client.send(new PutItemCommand(input), httpOptions(signal, this.#options.requestTimeoutMs));
+    } catch (error) {
+      throw mapRequestFailure("PutItem", error, signal);
+    }
+  }
+
+  /**
+   * Sets the version to `next` if it is `current` (R3, R5, R6), with one conditional single-item
+   * write (D6). A conflict reports the stored version through `onConflict` (H7).
+   *
+   * @param resource - a non-empty resource.
+   * @param current - the expected version; empty means "absent".
+   * @param next - the new version; empty deletes the item.
+   * @param options - an abort signal and `onConflict`.
+   * @returns whether the version was `current` and is now `next`.
+   * @throws `AmbiguousCommitError` when the outcome could not be found out (retryable);
+   *   `ThrottledError`, `TransactionConflictError` (retryable).
+   *
+   * @example
+   * ```ts
+   * await repository.updateResourceVersion(r, encodeOffset(0), encodeOffset(1));
+   * ```
+   */
+  async updateResourceVersion(resource: Resource, current: VersionInput, next: VersionInput, options?: ConditionalWriteOptions): Promise<boolean> {
+    return this.updateResourceVersionAndTransactionItems(resource, current, next, [], options);
+  }
+
+  /**
+   * Sets the version to `next` if it is `current`, and applies `items` in the same
+   * `TransactWriteItems` (D5), for higher-order projections. The version write is action 0; with
+   * no items this is {@link DynamoResourceRepository.updateResourceVersion}.
+   *
+   * @param resource - a non-empty resource.
+   * @param current - the expected version; empty means "absent".
+   * @param next - the new version; empty deletes the item.
+   * @param items - up to 99 actions on other items, in attribute-value form (see
+   *   `documentItem` for plain values).
+   * @param options - an abort signal and `onConflict`.
+   * @returns `true` if the version was `current` and the items were applied with `next`; `false`
+   *   (nothing written) otherwise.
+   * @throws `TooManyActionsError`, `TransactionTooLargeError`, `DuplicateItemError`,
+   *   `VersionItemTouchedError` before any request (D9); `ItemConditionFailedError` when an
+   *   item's own condition fails; `AmbiguousCommitError`, `ThrottledError`,
+   *   `TransactionConflictError` (retryable).
+   *
+   * @example
+   * ```ts
+   * await repository.updateResourceVersionAndTransactionItems(r, c, n, [
+   *   { Put: { TableName: "ReadModel", Item: { pk: { S: "acc-1" }, balance: { N: "42" } } } },
+   * ]);
+   * ```
+   */
+  async updateResourceVersionAndTransactionItems(
+    resource: Resource,
+    current: VersionInput,
+    next: VersionInput,
+    items: readonly TransactWriteItem[],
+    options?: ConditionalWriteOptions,
+  ): Promise<boolean> {
+    const key = this.#key(resource);
+    const expected = requireVersion(current, "current");
+    const replacement = requireVersion(next, "next");
+    const actions = requireTransactItems(items, "items");
+    const { signal, onConflict } = requireConditionalWriteOptions(options);
+    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items: actions, signal, onConflict });
+    return this.#committer.send(prepared);
+  }
+
+  /**
+   * Removes the version item (R4); idempotent.
+   *
+   * @param resource - a non-empty resource.
+   * @param options - an abort signal.
+   *
+   * @example
+   * ```ts
+   * await repository.deleteResource(r);
+   * ```
+   */
+  async deleteResource(resource: Resource, options?: OperationOptions): Promise<void> {
+    const key = this.#key(resource);
+    const { signal } = requireOperationOptions(options);
+    return this.#deleteItem(key, signal);
+  }
+
+  async #deleteItem(key: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    const names = this.#options.attributeNames;
+    const input = applyDecorators("deleteItem", {
+      TableName: this.#options.table,
+      Key: { [names.key]: { B: key } },
+    }, this.#options.decorators.deleteItem, (i) => [i.Key]);
+    try {
+      await this.#client.send(new DeleteItemCommand(input), httpOptions(signal, this.#options.requestTimeoutMs));
+    } catch (error) {
+      throw mapRequestFailure("DeleteItem", error, signal);
+    }
+  }
+
+  #key(resource: Resource): Uint8Array {
+    return versionItemKey(this.#handlerKey, requireResource(resource));
+  }
+}

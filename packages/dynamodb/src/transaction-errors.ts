@@ -1,0 +1,170 @@
+import { ProjectionKitError } from "@projectionkit/core";
+
+declare module "@projectionkit/core" {
+  interface ProjectionKitErrorCodes {
+    ERR_TOO_MANY_ACTIONS: TooManyActionsError;
+    ERR_TRANSACTION_TOO_LARGE: TransactionTooLargeError;
+    ERR_DUPLICATE_ITEM: DuplicateItemError;
+    ERR_VERSION_ITEM_TOUCHED: VersionItemTouchedError;
+  }
+}
+
+/**
+ * A transaction would have more actions than `TransactWriteItems` accepts (100, the version write
+ * included), so it was not sent and nothing was written (D9). Not retryable: the same items fail
+ * again. Return fewer items from one event, or batch fewer events.
+ *
+ * Code: `ERR_TOO_MANY_ACTIONS`.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error, "ERR_TOO_MANY_ACTIONS")) {
+ *   console.error(`${error.actions} actions, at most ${error.limit}`);
+ * }
+ * ```
+ */
+export class TooManyActionsError extends ProjectionKitError {
+  static override readonly code = "ERR_TOO_MANY_ACTIONS";
+  override readonly code = "ERR_TOO_MANY_ACTIONS";
+  override readonly name = "TooManyActionsError";
+  /** How many actions the transaction would have had, the version write included. */
+  readonly actions: number;
+  /** The most actions one transaction may have, the version write included. */
+  readonly limit: number;
+  /** The index, in the items being added, of the first action over the limit. */
+  readonly index: number | undefined;
+
+  /**
+   * @param actions - the actions the transaction would have had, the version write included.
+   * @param limit - the most actions allowed.
+   * @param index - the index of the first action over the limit in the items being added.
+   */
+  constructor(actions: number, limit: number, index?: number) {
+    super(
+      `a transaction would have ${actions} actions (the version write included), more than the limit of ${limit}; split the event's items over several events or return fewer items`,
+    );
+    this.actions = actions;
+    this.limit = limit;
+    this.index = index;
+  }
+}
+
+/**
+ * A transaction's items would exceed the size limit of `TransactWriteItems` (4 MB, measured with
+ * DynamoDB's item-size rules, see `transactActionSize`), so it was not sent and nothing was written
+ * (D9). Not retryable. Split the event's items, or keep large data out of the read model.
+ *
+ * Code: `ERR_TRANSACTION_TOO_LARGE`.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error, "ERR_TRANSACTION_TOO_LARGE")) {
+ *   console.error(`${error.bytes} bytes, at most ${error.limit}`);
+ * }
+ * ```
+ */
+export class TransactionTooLargeError extends ProjectionKitError {
+  static override readonly code = "ERR_TRANSACTION_TOO_LARGE";
+  override readonly code = "ERR_TRANSACTION_TOO_LARGE";
+  override readonly name = "TransactionTooLargeError";
+  /** The size the transaction would have had, in bytes, the version write included. */
+  readonly bytes: number;
+  /** The largest size allowed, in bytes. */
+  readonly limit: number;
+  /**
+   * The index, in the items being added, of the first action that goes over the limit, or
+   * `undefined` when the version write alone is too large.
+   */
+  readonly index: number | undefined;
+
+  /**
+   * @param bytes - the size the transaction would have had.
+   * @param limit - the largest size allowed.
+   * @param index - the index of the first action over the limit in the items being added.
+   */
+  constructor(bytes: number, limit: number, index?: number) {
+    super(
+      `a transaction would have ${bytes} bytes of items (the version write included), more than the limit of ${limit}; split the event's items over several events or make the items smaller`,
+    );
+    this.bytes = bytes;
+    this.limit = limit;
+    this.index = index;
+  }
+}
+
+/**
+ * Two actions of one transaction would touch the same item (same table and key), which
+ * `TransactWriteItems` rejects, so it was not sent and nothing was written (D9). Within one event's
+ * items this is a bug in the handler: merge the two actions into one. Batching (D10) never puts two
+ * events' actions on one item into one transaction; it splits instead.
+ *
+ * Code: `ERR_DUPLICATE_ITEM`.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error, "ERR_DUPLICATE_ITEM")) {
+ *   console.error(`item ${error.index} touches an item already in the transaction`);
+ * }
+ * ```
+ */
+export class DuplicateItemError extends ProjectionKitError {
+  static override readonly code = "ERR_DUPLICATE_ITEM";
+  override readonly code = "ERR_DUPLICATE_ITEM";
+  override readonly name = "DuplicateItemError";
+  /**
+   * The index, in the items being added, of the action that makes the duplicate: the second action
+   * on the item, or the action whose `Key` revealed the key schema of two earlier `Put`s.
+   */
+  readonly index: number;
+  /** The table of the item touched twice. */
+  readonly table: string;
+
+  /**
+   * @param index - the index of the offending action in the items being added.
+   * @param table - the table of the item touched twice.
+   */
+  constructor(index: number, table: string) {
+    super(
+      `items[${index}] makes two actions of one transaction touch the same item of table "${table}"; DynamoDB allows one action per item in a transaction, so merge them into one action`,
+    );
+    this.index = index;
+    this.table = table;
+  }
+}
+
+/**
+ * One of the projection's items would write, delete or check the version item of the resource,
+ * which belongs to projectionkit (its conditional write is action 0 of the transaction), so the
+ * transaction was not sent and nothing was written (D9). Not retryable. Keep read-model items out
+ * of the version item; use another key or another table.
+ *
+ * Code: `ERR_VERSION_ITEM_TOUCHED`.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error, "ERR_VERSION_ITEM_TOUCHED")) {
+ *   console.error(`items[${error.index}] targets the version item`);
+ * }
+ * ```
+ */
+export class VersionItemTouchedError extends ProjectionKitError {
+  static override readonly code = "ERR_VERSION_ITEM_TOUCHED";
+  override readonly code = "ERR_VERSION_ITEM_TOUCHED";
+  override readonly name = "VersionItemTouchedError";
+  /** The index, in the items being added, of the action on the version item. */
+  readonly index: number;
+  /** The version table. */
+  readonly table: string;
+
+  /**
+   * @param index - the index of the offending action in the items being added.
+   * @param table - the version table.
+   */
+  constructor(index: number, table: string) {
+    super(
+      `items[${index}] targets the resource's version item in table "${table}"; the version item belongs to projectionkit, so write the read model to other items`,
+    );
+    this.index = index;
+    this.table = table;
+  }
+}

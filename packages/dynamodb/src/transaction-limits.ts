@@ -1,0 +1,486 @@
+import type { AttributeValue, TransactWriteItem } from "@aws-sdk/client-dynamodb";
+import { InvalidArgumentError } from "@projectionkit/core";
+import { parseDynamoNumber, transactActionKind, transactActionSize } from "./item-size.js";
+import {
+  DuplicateItemError,
+  TooManyActionsError,
+  TransactionTooLargeError,
+  VersionItemTouchedError,
+} from "./transaction-errors.js";
+
+/**
+ * The most actions one `TransactWriteItems` may have, the version write included.
+ *
+ * @example
+ * ```ts
+ * const room = MAX_TRANSACTION_ACTIONS - 1; // 99 of the projection's items per transaction
+ * ```
+ */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+/**
+ * The largest aggregate size of the items of one `TransactWriteItems`, 4 MB (taken as 4 MiB =
+ * 4,194,304 bytes), measured with {@link transactActionSize}.
+ *
+ * @example
+ * ```ts
+ * const budget = new TransactionBudget(context, versionAction, { maxBytes: MAX_TRANSACTION_BYTES / 2 });
+ * ```
+ */
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What a {@link TransactionBudget} needs to know about the transaction it checks: where the version
+ * item is (it is projectionkit's own and always action 0 of the transaction), and optionally the
+ * key attribute names of the user's tables, which identify the item of a `Put` (its request does
+ * not say which attributes are the key).
+ *
+ * @example
+ * ```ts
+ * const context: TransactionContext = {
+ *   versionTable: "ProjectionVersions",
+ *   versionKeyAttribute: "HandlerAndResource",
+ *   versionKey: versionItemKey(handlerKey, resource),
+ *   keySchemas: { Balances: ["account"], Entries: ["account", "entryId"] },
+ * };
+ * ```
+ */
+export interface TransactionContext {
+  /** The table of the version item. */
+  readonly versionTable: string;
+  /** The name of the version table's (binary) partition key attribute. */
+  readonly versionKeyAttribute: string;
+  /** The bytes of the version item's key. */
+  readonly versionKey: Uint8Array;
+  /** The key attribute names of user tables, by table name. */
+  readonly keySchemas?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
+/**
+ * Limits of a {@link TransactionBudget}; DynamoDB's own limits when omitted. Lower limits leave
+ * room, e.g. for items a decorator adds.
+ *
+ * @example
+ * ```ts
+ * const limits: TransactionLimits = { maxActions: 50 };
+ * ```
+ */
+export interface TransactionLimits {
+  /** The most actions, the version write included; {@link MAX_TRANSACTION_ACTIONS} by default. */
+  readonly maxActions?: number;
+  /** The largest size in bytes, the version write included; {@link MAX_TRANSACTION_BYTES} by default. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Why items do not fit a {@link TransactionBudget}: too many actions, too many bytes, two actions
+ * on one item, or an action on the version item.
+ *
+ * @example
+ * ```ts
+ * const reason: BudgetFailureReason = "duplicate-item";
+ * ```
+ */
+export type BudgetFailureReason = "too-many-actions" | "too-large" | "duplicate-item" | "version-item";
+
+/**
+ * The answer of {@link TransactionBudget.check}. When the items do not fit, `index` is the index
+ * in the checked items of the first action that makes the transaction invalid: the items before
+ * it fit, and `reason` says why that one does not. At one action, `"version-item"` is reported
+ * before `"duplicate-item"`, which is reported before `"too-many-actions"`, then `"too-large"`.
+ *
+ * @example
+ * ```ts
+ * const result: BudgetCheck = budget.check(items);
+ * if (!result.fits) console.error(`items[${result.index}]: ${result.reason}`);
+ * ```
+ */
+export type BudgetCheck =
+  | { readonly fits: true }
+  | { readonly fits: false; readonly reason: BudgetFailureReason; readonly index: number };
+
+/** A key value in canonical text, or `undefined` for anything that cannot be a key. */
+function canonicalKeyValue(value: AttributeValue | undefined): string | undefined {
+  if (typeof value !== "object" || value === null) {
+    return undefined;
+  }
+  if (typeof value.S === "string") {
+    return `S:${value.S}`;
+  }
+  if (typeof value.N === "string") {
+    // "1", "1.0" and "10e-1" are one number, hence one key.
+    const parts = parseDynamoNumber(value.N);
+    if (parts === undefined) {
+      return `N?:${value.N}`;
+    }
+    return parts.digits.length === 0 ? "N:0" : `N:${parts.negative ? "-" : ""}0.${parts.digits}e${parts.point}`;
+  }
+  const binary: unknown = value.B;
+  if (ArrayBuffer.isView(binary)) {
+    return `B:${Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength).toString("hex")}`;
+  }
+  if (typeof binary === "string") {
+    // The SDK sends a string given as binary as its UTF-8 bytes.
+    return `B:${Buffer.from(binary, "utf8").toString("hex")}`;
+  }
+  return undefined;
+}
+
+/** The identity of the item with key attributes `names` taken from `attributes`. */
+function identityOf(table: string, names: readonly string[], attributes: Readonly<Record<string, AttributeValue>>): string | undefined {
+  const parts: string[] = [table];
+  for (const name of [...new Set(names)].sort()) {
+    const value = canonicalKeyValue(Object.hasOwn(attributes, name) ? attributes[name] : undefined);
+    if (value === undefined) {
+      return undefined;
+    }
+    parts.push(name, value);
+  }
+  return parts.length === 1 ? undefined : JSON.stringify(parts);
+}
+
+/** The attribute names of a `Key`. */
+function keyNames(key: Readonly<Record<string, AttributeValue>>): string[] {
+  return Object.entries(key)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([name]) => name)
+    .sort();
+}
+
+/** The table, and `Key` or `Item`, of an action whose kind has been checked. */
+function partsOf(action: TransactWriteItem, argument: string): { table: string; key?: Record<string, AttributeValue>; item?: Record<string, AttributeValue> } {
+  const kind = transactActionKind(action, argument);
+  if (kind === "Put") {
+    const put = action.Put as { TableName: string; Item: Record<string, AttributeValue> };
+    return { table: put.TableName, item: put.Item };
+  }
+  const body = action[kind] as { TableName: string; Key: Record<string, AttributeValue> };
+  return { table: body.TableName, key: body.Key };
+}
+
+/**
+ * A canonical text that identifies the item an action touches: the table name and the key
+ * attributes' names and values, names in sorted order, values typed (`S`, `N` or `B`), numbers
+ * normalised (`"1"` and `"1.0"` are one key) and binary compared by bytes. `Update`, `Delete` and
+ * `ConditionCheck` carry their `Key`; for a `Put` the key attributes are those of
+ * `keySchemas[table]`, and without a declared schema (or when the item lacks a key attribute) the
+ * identity is unknown: `undefined`. (A {@link TransactionBudget} also learns key schemas from the
+ * other actions of the transaction and knows the version table's.)
+ *
+ * @param action - one element of `TransactItems`.
+ * @param keySchemas - key attribute names by table, for `Put`s.
+ * @returns the identity, or `undefined` when it cannot be known.
+ * @throws `InvalidArgumentError` naming `"action"` unless exactly one of `Put`, `Update`, `Delete`,
+ *   `ConditionCheck` is set with a table name and an `Item` or `Key`.
+ *
+ * @example
+ * ```ts
+ * const update = { Update: { TableName: "T", Key: { sk: { N: "1.0" }, pk: { S: "a" } }, UpdateExpression: "SET x = :x" } };
+ * const put = { Put: { TableName: "T", Item: { pk: { S: "a" }, sk: { N: "1" }, x: { S: "y" } } } };
+ * actionItemIdentity(update) === actionItemIdentity(put, { T: ["pk", "sk"] }); // true
+ * actionItemIdentity(put); // undefined: which attributes are the key is not known
+ * ```
+ */
+export function actionItemIdentity(
+  action: TransactWriteItem,
+  keySchemas?: Readonly<Record<string, readonly string[]>>,
+): string | undefined {
+  const { table, key, item } = partsOf(action, "action");
+  if (key !== undefined) {
+    return identityOf(table, keyNames(key), key);
+  }
+  const schema = keySchemas !== undefined && Object.hasOwn(keySchemas, table) ? keySchemas[table] : undefined;
+  return schema === undefined || item === undefined ? undefined : identityOf(table, schema, item);
+}
+
+/** The mutable part of a budget; copied by `check`, replaced by `add`. */
+interface BudgetState {
+  actions: number;
+  bytes: number;
+  /** The identities of the items already touched, with their tables. */
+  readonly identities: Map<string, string>;
+  /** Key attribute names learned from `Key`s, by table. */
+  readonly learned: Map<string, readonly string[]>;
+  /** The items of `Put`s whose identity is not known yet, by table. */
+  readonly pending: Map<string, Array<Readonly<Record<string, AttributeValue>>>>;
+}
+
+function copyState(state: BudgetState): BudgetState {
+  return {
+    actions: state.actions,
+    bytes: state.bytes,
+    identities: new Map(state.identities),
+    learned: new Map(state.learned),
+    pending: new Map([...state.pending].map(([table, items]) => [table, [...items]])),
+  };
+}
+
+/** The failure of a scan, with what the typed errors report. */
+interface ScanFailure {
+  readonly reason: BudgetFailureReason;
+  readonly index: number;
+  readonly table: string;
+}
+
+function checkLimit(value: number | undefined, fallback: number, argument: string): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(argument, "expected a positive integer");
+  }
+  return value;
+}
+
+/**
+ * The actions and bytes of one `TransactWriteItems` so far, to add the projection's items to it
+ * while they fit DynamoDB's limits (D9) and to split batches of events into transactions (D10).
+ * It starts holding the version write, which the caller passes to the constructor (it is action 0
+ * of the transaction). No I/O.
+ *
+ * An action does not fit when the transaction would then have more than `maxActions` actions or
+ * `maxBytes` bytes (sizes by {@link transactActionSize}), when it touches the version item
+ * (`"version-item"`), or when it touches an item another action of the transaction already
+ * touches (`"duplicate-item"`), by {@link actionItemIdentity}. The identity of a `Put` comes from
+ * `context.keySchemas`, else from the key attribute names of the `Key`s of other actions on the
+ * same table in this transaction (remembered across `add`s, so a later `Update` can reveal that
+ * two earlier `Put`s were on one item), else it is unknown and the `Put` cannot be a duplicate.
+ *
+ * @example
+ * ```ts
+ * const budget = new TransactionBudget(context, versionAction);
+ * if (budget.check(event.items).fits) {
+ *   budget.add(event.items); // 1 + event.items.length actions
+ * }
+ * ```
+ */
+export class TransactionBudget {
+  /** The most actions, the version write included. */
+  readonly maxActions: number;
+  /** The largest size in bytes, the version write included. */
+  readonly maxBytes: number;
+  readonly #context: TransactionContext;
+  readonly #versionIdentity: string;
+  #state: BudgetState;
+
+  /**
+   * @param context - the version item's table, key attribute and key, and the user tables' key
+   *   schemas.
+   * @param versionAction - the version write, action 0 of the transaction; it must be on the
+   *   version item.
+   * @param limits - lower limits than DynamoDB's, if wanted.
+   * @throws `InvalidArgumentError` when the context, the version action or a limit is malformed;
+   *   `TransactionTooLargeError` (with no index) when the version write alone is over `maxBytes`.
+   */
+  constructor(context: TransactionContext, versionAction: TransactWriteItem, limits: TransactionLimits = {}) {
+    if (typeof context !== "object" || context === null) {
+      throw new InvalidArgumentError("context", "expected a TransactionContext");
+    }
+    if (typeof context.versionTable !== "string" || context.versionTable.length === 0) {
+      throw new InvalidArgumentError("context.versionTable", "expected the version table's name");
+    }
+    if (typeof context.versionKeyAttribute !== "string" || context.versionKeyAttribute.length === 0) {
+      throw new InvalidArgumentError("context.versionKeyAttribute", "expected the version table's key attribute name");
+    }
+    if (!(context.versionKey instanceof Uint8Array) || context.versionKey.length === 0) {
+      throw new InvalidArgumentError("context.versionKey", "expected the version item's key as a non-empty Uint8Array");
+    }
+    this.maxActions = checkLimit(limits.maxActions, MAX_TRANSACTION_ACTIONS, "limits.maxActions");
+    this.maxBytes = checkLimit(limits.maxBytes, MAX_TRANSACTION_BYTES, "limits.maxBytes");
+    this.#context = context;
+    this.#versionIdentity = identityOf(context.versionTable, [context.versionKeyAttribute], {
+      [context.versionKeyAttribute]: { B: context.versionKey },
+    }) as string;
+    const bytes = transactActionSize(versionAction, "versionAction");
+    const { table, key, item } = partsOf(versionAction, "versionAction");
+    if (this.#identity(table, key ?? item ?? {}, key !== undefined, new Map()) !== this.#versionIdentity) {
+      throw new InvalidArgumentError("versionAction", "expected the action on the version item given by the context");
+    }
+    if (bytes > this.maxBytes) {
+      throw new TransactionTooLargeError(bytes, this.maxBytes);
+    }
+    this.#state = {
+      actions: 1,
+      bytes,
+      identities: new Map([[this.#versionIdentity, context.versionTable]]),
+      learned: new Map(),
+      pending: new Map(),
+    };
+  }
+
+  /** How many actions the transaction has so far, the version write included. */
+  get actions(): number {
+    return this.#state.actions;
+  }
+
+  /** How many bytes the transaction has so far, the version write included. */
+  get bytes(): number {
+    return this.#state.bytes;
+  }
+
+  /**
+   * Tells whether `items` would fit, without adding them.
+   *
+   * @param items - actions to add after those already in the transaction.
+   * @returns `{ fits: true }`, or why not and the index in `items` of the first action that does
+   *   not fit.
+   * @throws `InvalidArgumentError` naming `items[i]` when an action is malformed (not exactly one
+   *   of `Put`, `Update`, `Delete`, `ConditionCheck`; no table name, `Item` or `Key`; a malformed
+   *   value), wherever it is in `items`.
+   *
+   * @example
+   * ```ts
+   * const result = budget.check(items);
+   * if (!result.fits && result.reason === "too-many-actions") startAnotherTransaction();
+   * ```
+   */
+  check(items: readonly TransactWriteItem[]): BudgetCheck {
+    const { failure } = this.#scan(items);
+    return failure === undefined ? { fits: true } : { fits: false, reason: failure.reason, index: failure.index };
+  }
+
+  /**
+   * Adds `items` to the transaction if they fit; otherwise adds nothing and throws the typed error
+   * of the reason {@link TransactionBudget.check} gives.
+   *
+   * @param items - actions to add after those already in the transaction.
+   * @throws `TooManyActionsError`, `TransactionTooLargeError`, `DuplicateItemError` or
+   *   `VersionItemTouchedError` when they do not fit; `InvalidArgumentError` naming `items[i]` when
+   *   an action is malformed.
+   *
+   * @example
+   * ```ts
+   * budget.add([{ Put: { TableName: "Entries", Item: { id: { S: "e-1" } } } }]);
+   * ```
+   */
+  add(items: readonly TransactWriteItem[]): void {
+    const { failure, state, sizes } = this.#scan(items);
+    if (failure === undefined) {
+      this.#state = state;
+      return;
+    }
+    switch (failure.reason) {
+      case "version-item":
+        throw new VersionItemTouchedError(failure.index, failure.table);
+      case "duplicate-item":
+        throw new DuplicateItemError(failure.index, failure.table);
+      case "too-many-actions":
+        throw new TooManyActionsError(this.#state.actions + items.length, this.maxActions, failure.index);
+      case "too-large":
+        throw new TransactionTooLargeError(
+          sizes.reduce((sum, size) => sum + size, this.#state.bytes),
+          this.maxBytes,
+          failure.index,
+        );
+    }
+  }
+
+  /** The key attribute names of `table` for a `Put`, if known. */
+  #schema(table: string, learned: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined {
+    const context = this.#context;
+    if (table === context.versionTable) {
+      return [context.versionKeyAttribute];
+    }
+    if (context.keySchemas !== undefined && Object.hasOwn(context.keySchemas, table)) {
+      return context.keySchemas[table];
+    }
+    return learned.get(table);
+  }
+
+  #identity(
+    table: string,
+    attributes: Readonly<Record<string, AttributeValue>>,
+    isKey: boolean,
+    learned: ReadonlyMap<string, readonly string[]>,
+  ): string | undefined {
+    if (isKey) {
+      return identityOf(table, keyNames(attributes), attributes);
+    }
+    const schema = this.#schema(table, learned);
+    return schema === undefined ? undefined : identityOf(table, schema, attributes);
+  }
+
+  /** Walks `items` in order on a copy of the state; stops at the first that does not fit. */
+  #scan(items: readonly TransactWriteItem[]): { failure: ScanFailure | undefined; state: BudgetState; sizes: number[] } {
+    if (!Array.isArray(items)) {
+      throw new InvalidArgumentError("items", "expected an array of TransactWriteItems");
+    }
+    const sizes = items.map((item, i) => transactActionSize(item, `items[${i}]`));
+    const state = copyState(this.#state);
+    for (const [index, action] of items.entries()) {
+      const { table, key, item } = partsOf(action, `items[${index}]`);
+      const fail = (reason: BudgetFailureReason) => ({ failure: { reason, index, table }, state, sizes });
+      const identity = this.#identity(table, key ?? item ?? {}, key !== undefined, state.learned);
+      if (identity === this.#versionIdentity) {
+        return fail("version-item");
+      }
+      if (key !== undefined && this.#schema(table, state.learned) === undefined) {
+        // The first Key on this table reveals its key schema, and so the items of earlier Puts.
+        const names = keyNames(key);
+        state.learned.set(table, names);
+        for (const earlier of state.pending.get(table) ?? []) {
+          const revealed = identityOf(table, names, earlier);
+          if (revealed !== undefined) {
+            if (state.identities.has(revealed)) {
+              return fail("duplicate-item");
+            }
+            state.identities.set(revealed, table);
+          }
+        }
+        state.pending.delete(table);
+      }
+      if (identity !== undefined && state.identities.has(identity)) {
+        return fail("duplicate-item");
+      }
+      if (state.actions + 1 > this.maxActions) {
+        return fail("too-many-actions");
+      }
+      if (state.bytes + (sizes[index] ?? 0) > this.maxBytes) {
+        return fail("too-large");
+      }
+      state.actions += 1;
+      state.bytes += sizes[index] ?? 0;
+      if (identity !== undefined) {
+        state.identities.set(identity, table);
+      } else if (item !== undefined) {
+        const pending = state.pending.get(table);
+        if (pending === undefined) {
+          state.pending.set(table, [item]);
+        } else {
+          pending.push(item);
+        }
+      }
+    }
+    return { failure: undefined, state, sizes };
+  }
+}
+
+/**
+ * Checks a whole transaction before it is sent (D9): a new {@link TransactionBudget} holding the
+ * version write, to which `items` are added.
+ *
+ * @param context - the version item and the user tables' key schemas.
+ * @param versionAction - the version write, action 0 of the transaction.
+ * @param items - the projection's actions, actions 1… of the transaction.
+ * @param limits - lower limits than DynamoDB's, if wanted.
+ * @returns the budget holding all of them.
+ * @throws `TooManyActionsError`, `TransactionTooLargeError`, `DuplicateItemError`,
+ *   `VersionItemTouchedError` (their `index` is into `items`), or `InvalidArgumentError` for a
+ *   malformed action.
+ *
+ * @example
+ * ```ts
+ * checkTransaction(context, versionAction, items); // throws if DynamoDB would reject the limits
+ * await client.send(new TransactWriteItemsCommand({ TransactItems: [versionAction, ...items] }));
+ * ```
+ */
+export function checkTransaction(
+  context: TransactionContext,
+  versionAction: TransactWriteItem,
+  items: readonly TransactWriteItem[],
+  limits?: TransactionLimits,
+): TransactionBudget {
+  const budget = new TransactionBudget(context, versionAction, limits);
+  budget.add(items);
+  return budget;
+}

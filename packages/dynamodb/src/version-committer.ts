@@ -1,0 +1,271 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type GetItemCommandOutput,
+  type TransactWriteItem,
+  type TransactWriteItemsCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { EMPTY_VERSION, type Resource, type Version, type VersionConflict } from "@projectionkit/core";
+import { AmbiguousCommitError, DynamoRequestError, MalformedVersionItemError } from "./commit-errors.js";
+import { dispatch, DispatchFailure } from "./dispatch.js";
+import { applyDecorators } from "./decorators.js";
+import type { ResolvedAdapterOptions } from "./adapter-options.js";
+import { classifyWriteFailure } from "./service-errors.js";
+import { MAX_TRANSACTION_BYTES, TransactionBudget, type TransactionLimits } from "./transaction-limits.js";
+import { singleVersionWrite, versionTransactAction, type SingleVersionWrite, type VersionWrite } from "./version-write.js";
+
+/**
+ * One conditional version write, with or without the projection's items.
+ *
+ * @internal
+ */
+export interface CommitRequest {
+  readonly resource: Resource;
+  readonly key: Uint8Array;
+  readonly current: Version;
+  readonly next: Version;
+  readonly items: readonly TransactWriteItem[];
+  readonly signal: AbortSignal | undefined;
+  readonly onConflict: ((conflict: VersionConflict) => void) | undefined;
+}
+
+/**
+ * Sends version writes and works out what happened (D5–D8):
+ *
+ * - without items, one single-item conditional write; with items, one `TransactWriteItems` whose
+ *   action 0 is the version write;
+ * - every attempt of one call carries the same token, unique to the call: the transaction's
+ *   `ClientRequestToken` (DynamoDB answers a repeat of a committed transaction with success) and
+ *   the version item's token attribute (a conflict whose stored item carries our token is our own
+ *   earlier commit);
+ * - a response that never came is retried with the same token; when the outcome still cannot be
+ *   known the call rejects with {@link AmbiguousCommitError}.
+ *
+ * @internal
+ */
+export class VersionCommitter {
+  readonly #client: DynamoDBClient;
+  readonly #options: ResolvedAdapterOptions;
+
+  constructor(client: DynamoDBClient, options: ResolvedAdapterOptions) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  /**
+   * Builds and checks the request of a commit without sending it: limits (D9) and decorators
+   * (D11) are applied here, so that a bad request fails before any I/O.
+   */
+  prepare(request: CommitRequest): PreparedCommit {
+    const write: VersionWrite = {
+      table: this.#options.table,
+      names: this.#options.attributeNames,
+      key: request.key,
+      current: request.current,
+      next: request.next,
+      token: randomUUID(),
+    };
+    if (request.items.length === 0) {
+      return { request, write, single: this.#decorateSingle(singleVersionWrite(write)) };
+    }
+    const versionAction = versionTransactAction(write);
+    const input: TransactWriteItemsCommandInput = {
+      TransactItems: [versionAction, ...request.items],
+      ClientRequestToken: write.token,
+    };
+    const decorated = applyDecorators("transactWriteItems", input, this.#options.decorators.transactWriteItems, (i) => [
+      i.TransactItems?.[0],
+      i.ClientRequestToken,
+    ]);
+    this.#budget(write).add(decorated.TransactItems?.slice(1) ?? []);
+    return { request, write, transaction: decorated };
+  }
+
+  /**
+   * A budget for planning a batch (D10): it holds the version write of `key` from `current` to
+   * `next` with a token of the real length, and keeps a reserve for the run's final `next`.
+   */
+  planningBudget(key: Uint8Array, current: Version, next: Version): TransactionBudget {
+    const write: VersionWrite = { table: this.#options.table, names: this.#options.attributeNames, key, current, next, token: PLANNING_TOKEN };
+    return this.#budget(write, { maxBytes: MAX_TRANSACTION_BYTES - PLANNING_RESERVE_BYTES });
+  }
+
+  #budget(write: VersionWrite, limits?: TransactionLimits): TransactionBudget {
+    return new TransactionBudget(
+      {
+        versionTable: this.#options.table,
+        versionKeyAttribute: this.#options.attributeNames.key,
+        versionKey: write.key,
+        keySchemas: this.#options.keySchemas,
+      },
+      versionTransactAction(write),
+      limits,
+    );
+  }
+
+  /** Sends a prepared commit; resolves whether it applied. */
+  async send(prepared: PreparedCommit): Promise<boolean> {
+    const { request, write } = prepared;
+    const operation = prepared.transaction === undefined ? prepared.single.operation : "TransactWriteItems";
+    let maybeCommitted = false;
+    let lastUnknown: unknown;
+    for (let attempt = 1; attempt <= this.#options.maxCommitAttempts; attempt++) {
+      request.signal?.throwIfAborted();
+      try {
+        return await this.#attempt(prepared);
+      } catch (thrown) {
+        request.signal?.throwIfAborted();
+        const { error, dispatched } = thrown instanceof DispatchFailure ? thrown : new DispatchFailure(thrown, true);
+        if (!dispatched) {
+          // It never left the client, so it cannot have committed.
+          throw new DynamoRequestError(operation, error, false);
+        }
+        if ((((error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts) ?? 1) > 1) {
+          // The SDK retried inside this attempt: an earlier try may have committed.
+          maybeCommitted = true;
+        }
+        const failure = classifyWriteFailure(operation, error);
+        if (failure.kind === "failed") {
+          throw failure.error;
+        }
+        if (failure.kind === "conflict") {
+          return this.#resolveConflict(failure.storedItem, write, request, maybeCommitted && prepared.transaction === undefined);
+        }
+        maybeCommitted = true;
+        lastUnknown = failure.cause;
+        if (attempt < this.#options.maxCommitAttempts) {
+          await sleep(backoff(attempt), undefined, request.signal === undefined ? undefined : { signal: request.signal });
+        }
+      }
+    }
+    throw new AmbiguousCommitError(
+      `${operation} may or may not have committed: ${this.#options.maxCommitAttempts} attempts got no answer`,
+      { cause: lastUnknown },
+    );
+  }
+
+  async #attempt(prepared: PreparedCommit): Promise<boolean> {
+    const { request, write } = prepared;
+    const send = <O>(command: Parameters<typeof dispatch>[1]) =>
+      dispatch<O>(this.#client, command, request.signal, this.#options.requestTimeoutMs);
+    if (prepared.transaction !== undefined) {
+      await send(new TransactWriteItemsCommand(prepared.transaction));
+      return true;
+    }
+    const single = prepared.single;
+    switch (single.operation) {
+      case "PutItem":
+        await send(new PutItemCommand(single.input));
+        return true;
+      case "UpdateItem":
+        await send(new UpdateItemCommand(single.input));
+        return true;
+      case "DeleteItem":
+        await send(new DeleteItemCommand(single.input));
+        return true;
+      case "GetItem": {
+        // Both versions empty: nothing to write; the resource must be absent (R5).
+        const { Item } = await send<GetItemCommandOutput>(new GetItemCommand(single.input));
+        const stored = this.storedVersion(Item);
+        if (stored.length === 0) {
+          return true;
+        }
+        request.onConflict?.({ resource: request.resource, expectedVersion: write.current, storedVersion: stored });
+        return false;
+      }
+    }
+  }
+
+  #resolveConflict(
+    storedItem: Record<string, AttributeValue> | undefined,
+    write: VersionWrite,
+    request: CommitRequest,
+    outcomeUnknown: boolean,
+  ): boolean {
+    const token = storedItem?.[this.#options.attributeNames.token];
+    if (token?.S === write.token) {
+      // Only this call writes this token: an earlier attempt of it committed.
+      return true;
+    }
+    if (outcomeUnknown) {
+      // A single-item write that may have committed before being overwritten (or a delete, which
+      // leaves nothing to recognise): the stored item cannot tell.
+      throw new AmbiguousCommitError(
+        "a retried single-item version write met a conflict that its own lost commit could explain",
+      );
+    }
+    if (storedItem !== undefined) {
+      request.onConflict?.({
+        resource: request.resource,
+        expectedVersion: write.current,
+        storedVersion: this.storedVersion(storedItem),
+      });
+    }
+    return false;
+  }
+
+  /** Reads the version out of a stored version item; absent item or attribute = empty. */
+  storedVersion(item: Record<string, AttributeValue> | undefined): Version {
+    const value = item?.[this.#options.attributeNames.version];
+    if (value === undefined) {
+      return EMPTY_VERSION;
+    }
+    if (!(value.B instanceof Uint8Array)) {
+      throw new MalformedVersionItemError(
+        `the version item's ${this.#options.attributeNames.version} attribute in table ${this.#options.table} is not of type B`,
+      );
+    }
+    return value.B;
+  }
+
+  #decorateSingle(single: SingleVersionWrite): SingleVersionWrite {
+    const decorators = this.#options.decorators;
+    const guard = (i: { Key?: unknown; Item?: unknown; ConditionExpression?: unknown; ExpressionAttributeNames?: unknown; ExpressionAttributeValues?: unknown; UpdateExpression?: unknown; ReturnValuesOnConditionCheckFailure?: unknown }) => [
+      i.Key,
+      i.Item,
+      i.ConditionExpression,
+      i.ExpressionAttributeNames,
+      i.ExpressionAttributeValues,
+      i.UpdateExpression,
+      i.ReturnValuesOnConditionCheckFailure,
+    ];
+    switch (single.operation) {
+      case "PutItem":
+        return { operation: "PutItem", input: applyDecorators("putItem", single.input, decorators.putItem, guard) };
+      case "UpdateItem":
+        return { operation: "UpdateItem", input: applyDecorators("updateItem", single.input, decorators.updateItem, guard) };
+      case "DeleteItem":
+        return { operation: "DeleteItem", input: applyDecorators("deleteItem", single.input, decorators.deleteItem, guard) };
+      case "GetItem":
+        return { operation: "GetItem", input: applyDecorators("getItem", single.input, decorators.getItem, (i) => [i.Key, i.ConsistentRead]) };
+    }
+  }
+
+}
+
+/**
+ * A commit that passed every check and is ready to send.
+ *
+ * @internal
+ */
+export type PreparedCommit =
+  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly single: SingleVersionWrite; readonly transaction?: undefined }
+  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly transaction: TransactWriteItemsCommandInput; readonly single?: undefined };
+
+/** A stand-in for a call's token while planning: a random UUID has the same length. */
+const PLANNING_TOKEN = "00000000-0000-0000-0000-000000000000";
+
+/** Room kept in a planned run for a final version longer than the first one. */
+const PLANNING_RESERVE_BYTES = 1024;
+
+/** Exponential backoff with full jitter: up to 25, 50, 100 … ms. */
+function backoff(attempt: number): number {
+  return Math.random() * 25 * 2 ** (attempt - 1);
+}

@@ -1,0 +1,73 @@
+import { CreateTableCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { ProjectionConfigurer } from "@projectionkit/core";
+import { documentItem, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+
+export const LEDGER_KEY = "8f1d1c3e-2a5b-4c47-9d0e-6b7a8c9d0e1f";
+
+export type LedgerEvent =
+  | { type: "Deposited"; id: string; account: string; amount: number }
+  | { type: "Noted"; id: string }
+  | { type: "Audited"; id: string };
+
+export function configureLedger(c: ProjectionConfigurer<LedgerEvent>): void {
+  c.identity("ledger", LEDGER_KEY);
+  c.handlesEvents("Deposited", "Noted");
+}
+
+/**
+ * A read model that records each applied event as its own item (so that double application is
+ * visible) and keeps a balance per account. "Noted" events have no items at all.
+ */
+export function ledgerHandler(readModel: string, overrides: Partial<DynamoProjectionHandler<LedgerEvent>> = {}): DynamoProjectionHandler<LedgerEvent> {
+  return {
+    configure: configureLedger,
+    handleEvent(_scope, event) {
+      if (event.type !== "Deposited") {
+        return [];
+      }
+      return [
+        documentItem({
+          Put: {
+            TableName: readModel,
+            Item: { pk: `event#${event.id}`, account: event.account, amount: event.amount },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        }),
+        documentItem({
+          Update: {
+            TableName: readModel,
+            Key: { pk: `balance#${event.account}` },
+            UpdateExpression: "ADD balance :amount",
+            ExpressionAttributeValues: { ":amount": event.amount },
+          },
+        }),
+      ];
+    },
+    ...overrides,
+  };
+}
+
+export async function createReadModel(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+}
+
+/** Reads the whole read model, straight from the table. */
+export async function readModel(client: DynamoDBClient, name: string): Promise<{ events: string[]; balances: Record<string, number> }> {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+  const events: string[] = [];
+  const balances: Record<string, number> = {};
+  for (const item of Items.map((i) => unmarshall(i))) {
+    const pk = String(item["pk"]);
+    if (pk.startsWith("event#")) events.push(pk.slice(6));
+    if (pk.startsWith("balance#")) balances[pk.slice(8)] = Number(item["balance"]);
+  }
+  return { events: events.sort(), balances };
+}
