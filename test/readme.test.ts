@@ -8,14 +8,25 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const readme = readFileSync(`${root}/README.md`, "utf8");
 
-/** The code block that follows a `<!-- quickstart: <file> -->` marker, with the file it shows. */
-function quickstartBlock(): { file: string; code: string } {
-  const match = /<!-- quickstart: (\S+) -->\n```ts\n([\s\S]*?)```/.exec(readme);
-  if (match === null) {
-    throw new Error("README.md has no quick-start block");
-  }
-  return { file: match[1] as string, code: match[2] as string };
-}
+/** Every code block that follows an `<!-- example: <file> -->` marker, with the file it shows. */
+const examples = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)].map((match) => ({
+  file: match[1] as string,
+  code: match[2] as string,
+}));
+
+/** What each example must print, run against the built packages. */
+const expectedOutput: Record<string, (stdout: string) => void> = {
+  "examples/quickstart/src/main.ts": (stdout) => {
+    expect(stdout).toContain("offset 1: duplicate, skipped");
+    expect(stdout.match(/: applied/g)).toHaveLength(3);
+    expect(stdout).toContain("balances: { 'acc-1': 42 }");
+  },
+  "examples/dynamodb-quickstart/src/main.ts": (stdout) => {
+    expect(stdout.match(/: applied/g)).toHaveLength(2);
+    expect(stdout).toContain("offset 1: duplicate, skipped");
+    expect(stdout).toContain("balance of acc-1: 42");
+  },
+};
 
 describe("README", () => {
   it("opens with the demo command and the test command, and .ci/run calls the test command", () => {
@@ -29,16 +40,20 @@ describe("README", () => {
     expect(scripts["test"]).toBeDefined();
   });
 
-  it("the quick start is the example file, verbatim", () => {
-    const { file, code } = quickstartBlock();
-    expect(code).toBe(readFileSync(`${root}/${file}`, "utf8"));
+  it("shows every runnable example, and each is checked here", () => {
+    expect(examples.map((example) => example.file).sort()).toEqual(Object.keys(expectedOutput).sort());
   });
 
-  it("the quick start runs against the built packages and prints each deposit once", async () => {
-    const { file } = quickstartBlock();
-    const { stdout } = await run(process.execPath, [file], { cwd: root });
-    expect(stdout).toContain("offset 1: duplicate, skipped");
-    expect(stdout.match(/: applied/g)).toHaveLength(3);
-    expect(stdout).toContain("balances: { 'acc-1': 42 }");
+  it.each(examples.map((example) => [example.file, example] as const))("%s is shown verbatim", (file, example) => {
+    expect(example.code).toBe(readFileSync(`${root}/${file}`, "utf8"));
   });
+
+  it.each(examples.map((example) => [example.file] as const))(
+    "%s runs against the built packages and prints what the README says",
+    async (file) => {
+      const { stdout } = await run(process.execPath, [file], { cwd: root, timeout: 120_000 });
+      expectedOutput[file]?.(stdout);
+    },
+    150_000,
+  );
 });

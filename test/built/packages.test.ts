@@ -37,6 +37,21 @@ const probes: Probe[] = [
     expected: [true, false, 2],
   },
   {
+    specifier: "@projectionkit/dynamodb",
+    expression: `[...m.versionItemKey("8f1d1c3e-2a5b-4c47-9d0e-6b7a8c9d0e1f", new Uint8Array([7]))].slice(35)`,
+    expected: [102, 32, 7],
+  },
+  {
+    specifier: "@projectionkit/dynamodb/testing",
+    expression: `(async () => {
+      const client = m.createDynamoDBLocalClient("http://127.0.0.1:1");
+      const region = await client.config.region();
+      client.destroy();
+      return [typeof m.startDynamoDBLocal, region];
+    })()`,
+    expected: ["function", "us-east-1"],
+  },
+  {
     specifier: "@projectionkit/conformance",
     expression: "m.resolveConformanceSettings({}, { CONFORMANCE_SEED: '7' }).seed",
     expected: 7,
@@ -56,11 +71,13 @@ async function evaluate(kind: "import" | "require", probe: Probe): Promise<unkno
 
 describe("built packages", () => {
   it.each(probes.map((probe) => [probe.specifier, probe] as const))("%s: dist has ESM, CJS and both declaration files", (_, probe) => {
-    const folder = `${root}/packages/${probe.specifier.split("/")[1]}`;
+    const [, name, subpath] = probe.specifier.split("/");
+    const folder = `${root}/packages/${name}`;
     const manifest = JSON.parse(readFileSync(`${folder}/package.json`, "utf8")) as {
-      exports: { ".": { import: { types: string; default: string }; require: { types: string; default: string } } };
+      exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }>;
     };
-    const entry = manifest.exports["."];
+    const entry = manifest.exports[subpath === undefined ? "." : `./${subpath}`];
+    if (entry === undefined) throw new Error(`${probe.specifier} is not in the exports map`);
     for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) {
       expect(existsSync(`${folder}/${file}`), `${probe.specifier}: ${file} is missing; run npm run build`).toBe(true);
     }
