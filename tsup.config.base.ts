@@ -5,12 +5,14 @@ import type { Options } from "tsup";
  * declaration files (`.d.ts` and `.d.cts`), source maps, and no bundled dependencies.
  *
  * @param entry - entry points, relative to the package folder.
+ * @param formats - the module formats. Default ESM and CJS; ESM only for a package whose
+ *   dependencies cannot be required (the conformance kit: vitest is ESM-only).
  * @returns the tsup options for one package.
  */
-export function packageBuild(entry: Record<string, string>): Options {
+export function packageBuild(entry: Record<string, string>, formats: Options["format"] = ["esm", "cjs"]): Options {
   return {
     entry,
-    format: ["esm", "cjs"],
+    format: formats,
     dts: true,
     sourcemap: true,
     clean: true,

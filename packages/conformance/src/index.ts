@@ -1,18 +1,36 @@
 /**
- * The conformance kit of projectionkit: property-based suites that prove a backend keeps the
- * contract of `@projectionkit/core` (SPEC §6). This release provides the run settings (clause K5);
- * the suites follow.
+ * The conformance kit of projectionkit: vitest suites, property-based and model-based, that prove
+ * a backend keeps the contract of `@projectionkit/core` (SPEC §6).
+ *
+ * - {@link describeResourceRepositoryConformance}: the ResourceRepository contract (R1–R6).
+ * - {@link describeProjectionConformance}: the ProjectionMessageHandler contract (H1–H7), through
+ *   a small probe projection ({@link ProbeEvent}) the backend implements, with fault scenarios.
+ * - {@link resolveConformanceSettings}: seeds and run counts; `CONFORMANCE_SEED`,
+ *   `CONFORMANCE_RUNS` and `CONFORMANCE_PATH` replay or deepen a run without code changes.
  *
  * @example
  * ```ts
- * import { resolveConformanceSettings } from "@projectionkit/conformance";
+ * import { describeResourceRepositoryConformance } from "@projectionkit/conformance";
+ * import { MemoryResourceRepository } from "@projectionkit/memory";
  *
- * const { seed, numRuns } = resolveConformanceSettings({ numRuns: 100 });
+ * describeResourceRepositoryConformance({
+ *   name: "MemoryResourceRepository",
+ *   create: () => ({ repository: new MemoryResourceRepository() }),
+ *   capabilities: { concurrentCalls: true, reportsStoredVersion: true },
+ * });
  * ```
  *
  * @packageDocumentation
  */
 
+export type { ProjectionBackend, ProjectionConformanceOptions, RepositoryBackend, RepositoryConformanceOptions } from "./backends.js";
+export { FAULT_KINDS, type BackendCapabilities, type FaultInjector, type FaultKind } from "./capabilities.js";
+export { SPEC_CLAUSES } from "./clauses.js";
+export { describeProjectionConformance } from "./describe-projection-conformance.js";
+export { describeResourceRepositoryConformance } from "./describe-resource-repository-conformance.js";
+export { deliverLikeAnEngine, MAX_DELIVERY_ATTEMPTS, type DeliveryOutcome } from "./engine-retry.js";
+export { PROBE_EVENT_TYPE, probeEvent, UNEXPECTED_EVENT_TYPE, type BackendContext, type ProbeEvent } from "./probe.js";
+export { checkProperty, settingsLabel } from "./replay.js";
 export {
   CI_CONFORMANCE_SEED,
   DEFAULT_CONFORMANCE_RUNS,

@@ -29,6 +29,7 @@
  * @packageDocumentation
  */
 
+export type { CommitContext, MemoryProjectionHooks } from "./commit-hooks.js";
 export { MemoryResourceRepository } from "./memory-resource-repository.js";
 export type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
 export { InvalidStateUpdateError } from "./state-update-error.js";

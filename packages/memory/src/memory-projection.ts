@@ -21,6 +21,7 @@ import {
 } from "@projectionkit/core";
 import { enableMapSet, type Draft } from "immer";
 import type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
+import { requireCommitHooks, type MemoryProjectionHooks } from "./commit-hooks.js";
 import { SerialQueue } from "./serial-queue.js";
 import { StateDrafts } from "./state-drafts.js";
 import { VersionMap } from "./version-map.js";
@@ -33,12 +34,14 @@ import { VersionMap } from "./version-map.js";
  * const projection = memoryProjection(handler, { freeze: false });
  * ```
  */
-export interface MemoryProjectionOptions {
+export interface MemoryProjectionOptions<E extends ProjectionEvent = ProjectionEvent> {
   /**
    * Deep-freeze each committed state, so that code outside the handler cannot change it by
    * accident. Turning it off saves time on large states. Default `true`.
    */
   readonly freeze?: boolean | undefined;
+  /** Hooks around each commit, for fault injection in tests. Default none. */
+  readonly hooks?: MemoryProjectionHooks<E> | undefined;
 }
 
 /**
@@ -97,7 +100,7 @@ export interface MemoryProjection<S, E extends ProjectionEvent = ProjectionEvent
  */
 export function memoryProjection<S, E extends ProjectionEvent>(
   handler: MemoryProjectionHandler<S, E>,
-  options: MemoryProjectionOptions = {},
+  options: MemoryProjectionOptions<E> = {},
 ): MemoryProjection<S, E> {
   return new BoundMemoryProjection(handler, options);
 }
@@ -108,9 +111,10 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProje
   readonly #drafts: StateDrafts;
   readonly #versions = new VersionMap();
   readonly #queue = new SerialQueue();
+  readonly #hooks: MemoryProjectionHooks<E>;
   #state: S;
 
-  constructor(handler: MemoryProjectionHandler<S, E>, options: MemoryProjectionOptions) {
+  constructor(handler: MemoryProjectionHandler<S, E>, options: MemoryProjectionOptions<E>) {
     this.#configuration = readProjectionConfiguration(handler);
     if (typeof handler.handleEvent !== "function") {
       throw new InvalidArgumentError("handler.handleEvent", "expected a function");
@@ -121,6 +125,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProje
     if (options.freeze !== undefined && typeof options.freeze !== "boolean") {
       throw new InvalidArgumentError("options.freeze", "expected a boolean");
     }
+    this.#hooks = requireCommitHooks(options.hooks);
     enableMapSet();
     this.#handler = handler;
     this.#drafts = new StateDrafts(options.freeze ?? true);
@@ -171,8 +176,10 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProje
       if (this.#conflicts(resource, expected, onConflict)) {
         return false;
       }
+      await this.#hooks.beforeCommit?.({ resource, event });
       this.#state = nextState;
       this.#versions.set(resource, replacement);
+      await this.#hooks.afterCommit?.({ resource, event });
       return true;
     }, signal);
   }

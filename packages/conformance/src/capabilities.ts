@@ -1,0 +1,81 @@
+/**
+ * The faults a backend can inject into its own commits, so that the kit can check that nothing is
+ * lost and nothing is doubled when they happen (clause K4).
+ *
+ * - `"before-commit"`: the commit fails before it reaches storage (a crash, a refused connection).
+ * - `"lost-response"`: the commit reaches storage and is applied, then the caller never hears back
+ *   (an ambiguous commit).
+ * - `"throttling"`: storage refuses the commit as over capacity; the error must be retryable.
+ *
+ * A fourth fault, a user item whose own condition fails, needs no injection: the probe event asks
+ * for it (see {@link ProbeEvent.failUserItem}), and every projection backend must support it.
+ *
+ * @example
+ * ```ts
+ * const faults: readonly FaultKind[] = ["before-commit", "lost-response"];
+ * ```
+ */
+export type FaultKind = "before-commit" | "lost-response" | "throttling";
+
+/** Every {@link FaultKind}, in the order the kit runs them. */
+export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(["before-commit", "lost-response", "throttling"]);
+
+/**
+ * What a backend declares about itself. The kit reads it to decide what to run and registers a
+ * visible skipped test, with the reason, for each thing it leaves out (clause K2).
+ *
+ * @example
+ * ```ts
+ * const capabilities: BackendCapabilities = {
+ *   concurrentCalls: true,
+ *   reportsStoredVersion: true,
+ *   faults: ["before-commit", "lost-response", "throttling"],
+ * };
+ * ```
+ */
+export interface BackendCapabilities {
+  /**
+   * Calls may be in flight at the same time (from several workers or processes). The kit then runs
+   * its concurrency properties (R6, H6). A backend that can only serve one call at a time says
+   * `false`, and those properties are reported as skipped.
+   */
+  readonly concurrentCalls: boolean;
+  /**
+   * On a conflict the backend calls `onConflict` with the stored version it learned while
+   * rejecting (H7). When `true` the kit checks that the reported version is the stored one.
+   */
+  readonly reportsStoredVersion: boolean;
+  /** The faults the backend's {@link FaultInjector} can inject (K4). Default none. */
+  readonly faults?: readonly FaultKind[] | undefined;
+}
+
+/**
+ * Injects faults into the next commits of one backend (clause K4). The memory backend does it with
+ * hooks; the DynamoDB backend with client middleware around real requests.
+ *
+ * @example
+ * ```ts
+ * const faults: FaultInjector = {
+ *   inject(kind, times = 1) {
+ *     pending.push(...Array.from({ length: times }, () => kind));
+ *   },
+ *   reset() {
+ *     pending.length = 0;
+ *   },
+ * };
+ * ```
+ */
+export interface FaultInjector {
+  /**
+   * Breaks the next `times` commit attempts with the given fault; then commits work again.
+   *
+   * @param kind - the fault to inject.
+   * @param times - how many attempts to break. Default 1.
+   */
+  inject(kind: FaultKind, times?: number): void;
+  /**
+   * Drops the faults not injected yet. The kit calls it after each delivery, because a call that
+   * never reached a commit (a conflict found early, a failing user item) leaves its fault pending.
+   */
+  reset(): void;
+}

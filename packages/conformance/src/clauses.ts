@@ -1,0 +1,49 @@
+/**
+ * The clauses of projectionkit's behavioural specification that tests must cover, by id, with a
+ * one-line summary. The repository's coverage table (`COVERAGE.md`) maps each to the tests that
+ * name it, and a test fails when a clause has none (clause K7).
+ *
+ * @example
+ * ```ts
+ * for (const [id, summary] of Object.entries(SPEC_CLAUSES)) console.log(id, summary);
+ * ```
+ */
+export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
+  R1: "resourceVersion reads the stored version, or empty; strongly consistent",
+  R2: "storeResourceVersion sets unconditionally; storing empty deletes",
+  R3: "updateResourceVersion is compare-and-set, false (not an error) on mismatch",
+  R4: "deleteResource removes everything about r; idempotent",
+  R5: "empty c means absent; empty c and empty n succeeds iff absent and writes nothing",
+  R6: "of concurrent updates with the same c at most one resolves true",
+  H1: "configure declares identity and event types, the same every time",
+  H2: "handleEvent commits the changes and n atomically, or changes nothing; retries never apply twice",
+  H3: "an undeclared event type is an UnexpectedMessageError, nothing written",
+  H4: "resourceVersion and closeResource",
+  H5: "timeoutHint and compact",
+  H6: "concurrent handleEvent calls with the same (r, c): exactly one true",
+  H7: "a rejection reports the stored version when the backend learns it",
+  E1: "typed errors with stable codes, guards, bad arguments rejected before I/O",
+  V1: "order-preserving offset codecs and stream helpers",
+  D1: "the Go v0.7.1 table layout",
+  D2: "createTable/deleteTable idempotent, waiting, detecting another key schema",
+  D3: "key size checked before sending",
+  D4: "DynamoDB handler returns transaction items, attribute values or plain values",
+  D5: "one TransactWriteItems: version write plus the user's items",
+  D6: "no items: one conditional write instead of a transaction",
+  D7: "outcome mapping of cancellation reasons",
+  D8: "ambiguous commits: a per-call idempotency token, token in the version item",
+  D9: "limits checked before sending: 100 actions, 4 MB, one action per item, not the version item",
+  D10: "batching consecutive events of one resource",
+  D11: "decorators for every request, unable to break conflict detection",
+  D12: "no I/O in constructors; the client is injected",
+  D13: "DynamoResourceRepository with updateResourceVersionAndTransactionItems",
+  M1: "the in-memory adapter: atomic, obviously correct, fast",
+  K1: "conformance entry points with a fresh backend per test",
+  K2: "capability manifest; skipped tests are visible with a reason",
+  K3: "example tests per clause and model-based properties, including concurrency",
+  K4: "fault scenarios: nothing lost, nothing doubled",
+  K5: "every failure replayable by seed and path",
+  K6: "the kit catches deliberately broken backends",
+  K7: "a coverage table from clause id to tests",
+  K8: "the kit runs against every backend of this repository",
+});

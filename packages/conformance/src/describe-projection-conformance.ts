@@ -1,0 +1,44 @@
+import { describe } from "vitest";
+import type { ProjectionConformanceOptions } from "./backends.js";
+import { validateConformanceOptions } from "./conformance-options.js";
+import { registerProjectionExamples } from "./projection-examples.js";
+import { registerProjectionFaults } from "./projection-faults.js";
+import { registerProjectionProperties } from "./projection-properties.js";
+import { settingsLabel } from "./replay.js";
+import { resolveConformanceSettings } from "./run-settings.js";
+
+/**
+ * Registers the conformance suite of the ProjectionMessageHandler contract (H1–H7, E1, V1, and
+ * R2/R5 through a projection) for one backend's probe projection (clause K1): readable example
+ * tests named by clause id, fault scenarios for the faults the backend can inject (K4), then
+ * model-based properties including concurrent workers (K3). Call it at the top level of a vitest
+ * test file. Each test and each generated case gets a fresh backend from `create`.
+ *
+ * The backend implements the probe projection described by {@link ProbeEvent}; `readList` reads
+ * its effects straight from storage, so the kit never trusts the handler under test to report
+ * them.
+ *
+ * @param options - the backend's name, factory, capabilities and run settings.
+ * @throws `InvalidArgumentError` for options of the wrong kind, before anything is registered.
+ *
+ * @example
+ * ```ts
+ * import { describeProjectionConformance } from "@projectionkit/conformance";
+ *
+ * describeProjectionConformance({
+ *   name: "my backend",
+ *   create: ({ pause }) => myProbeBackend({ pause }),
+ *   capabilities: { concurrentCalls: true, reportsStoredVersion: false, faults: ["before-commit"] },
+ *   run: { numRuns: 100 },
+ * });
+ * ```
+ */
+export function describeProjectionConformance(options: ProjectionConformanceOptions): void {
+  validateConformanceOptions(options);
+  const settings = resolveConformanceSettings(options.run);
+  describe(`ProjectionMessageHandler conformance: ${options.name} ${settingsLabel(settings)}`, () => {
+    describe("examples", () => registerProjectionExamples(options));
+    describe("faults", () => registerProjectionFaults(options));
+    describe("properties", () => registerProjectionProperties(options, settings));
+  });
+}

@@ -1,0 +1,38 @@
+import { describe } from "vitest";
+import type { RepositoryConformanceOptions } from "./backends.js";
+import { validateConformanceOptions } from "./conformance-options.js";
+import { settingsLabel } from "./replay.js";
+import { registerRepositoryExamples } from "./repository-examples.js";
+import { registerRepositoryProperties } from "./repository-properties.js";
+import { resolveConformanceSettings } from "./run-settings.js";
+
+/**
+ * Registers the conformance suite of the ResourceRepository contract (R1–R6, H7, E1) for one
+ * backend (clause K1): readable example tests named by clause id, then model-based properties.
+ * Call it at the top level of a vitest test file. Each test and each generated case gets a fresh
+ * backend from `create` and tears it down afterwards. The suite's title shows the seed; a failing
+ * property prints the environment variables that replay it (K5).
+ *
+ * @param options - the backend's name, factory, capabilities and run settings.
+ * @throws `InvalidArgumentError` for options of the wrong kind, before anything is registered.
+ *
+ * @example
+ * ```ts
+ * import { describeResourceRepositoryConformance } from "@projectionkit/conformance";
+ * import { MemoryResourceRepository } from "@projectionkit/memory";
+ *
+ * describeResourceRepositoryConformance({
+ *   name: "MemoryResourceRepository",
+ *   create: () => ({ repository: new MemoryResourceRepository() }),
+ *   capabilities: { concurrentCalls: true, reportsStoredVersion: true },
+ * });
+ * ```
+ */
+export function describeResourceRepositoryConformance(options: RepositoryConformanceOptions): void {
+  validateConformanceOptions(options);
+  const settings = resolveConformanceSettings(options.run);
+  describe(`ResourceRepository conformance: ${options.name} ${settingsLabel(settings)}`, () => {
+    describe("examples", () => registerRepositoryExamples(options));
+    describe("properties", () => registerRepositoryProperties(options, settings));
+  });
+}

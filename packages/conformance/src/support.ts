@@ -1,0 +1,91 @@
+import { encodeOffset, isEmptyVersion, type Version } from "@projectionkit/core";
+
+const encoder = new TextEncoder();
+
+/**
+ * The UTF-8 bytes of a text: the kit names resources by their list's name.
+ *
+ * @param text - the text.
+ * @returns its bytes.
+ *
+ * @example
+ * ```ts
+ * const resource = utf8("account-1");
+ * ```
+ */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/**
+ * A version as short readable text, for test titles and counterexamples.
+ *
+ * @param version - the version.
+ * @returns `"empty"` or the hex digits.
+ *
+ * @example
+ * ```ts
+ * showVersion(encodeOffset(1)); // "0000000000000001"
+ * ```
+ */
+export function showVersion(version: Version | undefined): string {
+  return version === undefined || isEmptyVersion(version) ? "empty" : Buffer.from(version).toString("hex");
+}
+
+/**
+ * The version after offset `offset` of a stream, or empty before the first (offset -1).
+ *
+ * @param offset - the offset, or -1.
+ * @returns the version.
+ *
+ * @example
+ * ```ts
+ * offsetVersion(-1); // empty
+ * ```
+ */
+export function offsetVersion(offset: number): Version {
+  return offset < 0 ? new Uint8Array(0) : encodeOffset(offset);
+}
+
+/**
+ * Creates a backend, runs `body` with it, and always tears it down.
+ *
+ * @param create - the factory.
+ * @param body - what to do with the backend.
+ * @returns what `body` returns.
+ *
+ * @example
+ * ```ts
+ * await withBackend(options.create, async ({ repository }) => { … });
+ * ```
+ */
+export async function withBackend<B extends { readonly teardown?: (() => void | Promise<void>) | undefined }, T>(
+  create: () => B | Promise<B>,
+  body: (backend: B) => Promise<T>,
+): Promise<T> {
+  const backend = await create();
+  try {
+    return await body(backend);
+  } finally {
+    await backend.teardown?.();
+  }
+}
+
+/**
+ * Settles a promise into a value or an error, so tests can look at both.
+ *
+ * @param promise - the promise.
+ * @returns `{ ok: true, value }` or `{ ok: false, error }`.
+ *
+ * @example
+ * ```ts
+ * const outcome = await settle(handler.handleEvent(...));
+ * ```
+ */
+export async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
