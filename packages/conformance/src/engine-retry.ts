@@ -44,6 +44,8 @@ export async function deliverLikeAnEngine(
     readonly mayReject?: boolean | undefined;
     readonly allowRejections?: boolean | undefined;
     readonly onConflict?: ((storedVersion: Version) => void) | undefined;
+    /** Runs after each rejected attempt, before the retry (to check what a fault left behind). */
+    readonly onRejected?: ((error: unknown) => Promise<void>) | undefined;
   },
 ): Promise<DeliveryOutcome> {
   const errors: unknown[] = [];
@@ -79,6 +81,7 @@ async function attemptUntilSettled(
       return { result: outcome.value, errors };
     }
     errors.push(outcome.error);
+    await delivery.onRejected?.(outcome.error);
     if (delivery.mayReject !== true) {
       expect(delivery.fault !== undefined || delivery.allowRejections === true, `a call rejected without an injected fault: ${String(outcome.error)}`).toBe(true);
       if (delivery.fault === "throttling" && errors.length === 1) {

@@ -51,6 +51,13 @@ export function registerProjectionFaults(options: ProjectionConformanceOptions):
               next: encodeOffset(1),
               event: probeEvent(list, "e1"),
               fault: kind,
+              onRejected:
+                kind === "before-commit"
+                  ? async () => {
+                      expect(await backend.readList(list), "a failure before commit must leave nothing behind").toEqual(["e0"]);
+                      expect(await backend.handler.resourceVersion(resource)).toEqual(encodeOffset(0));
+                    }
+                  : undefined,
             });
             expect(faulty.result, "the engine's retries must settle the call").toBeDefined();
             if (faulty.errors.length === 0) {

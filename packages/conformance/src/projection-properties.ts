@@ -66,6 +66,14 @@ async function deliverAndCheck(
     fault: extra.fault,
     mayReject: extra.failUserItem,
     onConflict: (stored) => reported.push(stored),
+    // A commit that failed before it reached storage must have left nothing behind.
+    onRejected:
+      extra.fault === "before-commit"
+        ? async () => {
+            expect(await real.backend.readList(list), `effects after a failure before commit of ${id}`).toEqual(entry.ids);
+            expect(await real.backend.handler.resourceVersion(utf8(list)), `version after a failure before commit of ${id}`).toEqual(entry.version);
+          }
+        : undefined,
   });
   entry.delivered.push({ current, next, id });
   const context = `${id} on ${list} with c=${showVersion(current)} (stored ${showVersion(entry.version)}), n=${showVersion(next)}`;
@@ -236,6 +244,8 @@ interface WorkerDelivery {
   readonly list: string;
   readonly offset: number;
   readonly fault: FaultKind | undefined;
+  /** The projection's own write fails: the call must reject (or conflict) and write nothing. */
+  readonly failUserItem: boolean;
 }
 
 /**
@@ -282,10 +292,11 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
     list: fc.constantFrom(...LISTS),
     offset: fc.integer({ min: 0, max: STREAM_LENGTH - 1 }),
     fault: faults.length === 0 ? fc.constant(undefined) : fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...faults) }),
+    failUserItem: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   });
 
   it(
-    "K3/H6: concurrent workers redelivering and reordering a stream apply each event exactly once, in order",
+    "K3/H6: concurrent workers redelivering and reordering a stream, some with failing user items, apply each event exactly once, in order",
     () =>
       checkProperty(
         "H6 concurrent workers",
@@ -300,6 +311,11 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
                 await scheduler.schedule(Promise.resolve(), `start ${d.list}@${d.offset}`);
                 if (d.fault !== undefined) {
                   backend.faults?.inject(d.fault);
+                }
+                if (d.failUserItem) {
+                  const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(d.list, `${d.list}@${d.offset}!failing`, true), mayReject: true });
+                  expect(outcome.result === true, `${d.list}@${d.offset} with a failing user item resolved true`).toBe(false);
+                  return;
                 }
                 const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(d.list, `${d.list}@${d.offset}`), allowRejections: faulty });
                 expect(outcome.result, `${d.list}@${d.offset} never settled: ${outcome.errors.map(String).join("; ")}`).toBeDefined();
@@ -333,7 +349,7 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
               backend.faults?.reset();
               for (const list of LISTS) {
                 for (let offset = 0; offset < STREAM_LENGTH; offset++) {
-                  await scheduler.waitFor(deliver({ list, offset, fault: undefined }));
+                  await scheduler.waitFor(deliver({ list, offset, fault: undefined, failUserItem: false }));
                 }
                 expect(await backend.readList(list)).toEqual(Array.from({ length: STREAM_LENGTH }, (_, offset) => `${list}@${offset}`));
                 expect(await backend.handler.resourceVersion(utf8(list))).toEqual(encodeOffset(STREAM_LENGTH - 1));

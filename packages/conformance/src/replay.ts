@@ -1,10 +1,12 @@
 import fc from "fast-check";
+import { expect } from "vitest";
 import type { ConformanceRunSettings } from "./run-settings.js";
 
 /**
  * Runs a property with the suite's settings. A failure throws an error whose message starts with
- * the environment variables that replay it, then fast-check's own report (counterexample, seed,
- * shrink path), so that every failure can be reproduced without code changes (clause K5).
+ * the command that replays it (the environment variables and a `-t` filter for this test alone,
+ * since a shrink path belongs to one property), then fast-check's own report (counterexample,
+ * seed, shrink path), so that every failure can be reproduced without code changes (clause K5).
  *
  * @param title - what the property checks, for the message.
  * @param property - the property.
@@ -30,11 +32,18 @@ export async function checkProperty<Ts>(
     return;
   }
   const path = details.counterexamplePath ?? "";
-  const replay = `CONFORMANCE_SEED=${details.seed} CONFORMANCE_PATH=${path} CONFORMANCE_RUNS=${settings.numRuns}`;
+  // The path belongs to this property only, so the replay runs this test alone.
+  const testName = expect.getState().currentTestName ?? title;
+  const filter = testName.split(" > ").at(-1) ?? testName;
+  const replay = `CONFORMANCE_SEED=${details.seed} CONFORMANCE_PATH=${path} CONFORMANCE_RUNS=${settings.numRuns} npx vitest run -t ${JSON.stringify(escapeRegExp(filter))}`;
   const report = fc.defaultReportMessage(details) ?? "";
   throw new Error(`Conformance property failed: ${title}\nReplay with: ${replay}\n\n${report}`, {
     cause: details.errorInstance,
   });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
