@@ -1,0 +1,38 @@
+import { describeProjectionConformance, describeResourceRepositoryConformance, type BackendContext, type ProjectionBackend } from "@projectionkit/conformance";
+import { DatabaseSync } from "node:sqlite";
+import { readProbeList, SqliteFaultInjector, sqliteProbeProjection, SqliteResourceRepository } from "../src/index.js";
+
+// Every overlapping call is safe in one process: each commit is one synchronous transaction.
+// Conflicts always report the stored version, and the fault injector knows all three faults.
+const capabilities = {
+  concurrentCalls: true,
+  reportsStoredVersion: true,
+  faults: ["before-commit", "lost-response", "throttling"],
+} as const;
+
+describeResourceRepositoryConformance({
+  name: "SQLite example backend",
+  create: () => {
+    const database = new DatabaseSync(":memory:");
+    return { repository: new SqliteResourceRepository(database), teardown: () => database.close() };
+  },
+  capabilities,
+});
+
+/** One fresh kit backend: its own in-memory database, probe projection and fault injector. */
+function sqliteProbeBackend({ pause }: BackendContext): ProjectionBackend {
+  const database = new DatabaseSync(":memory:");
+  const faults = new SqliteFaultInjector();
+  return {
+    handler: sqliteProbeProjection(database, pause, { hooks: faults.hooks }),
+    readList: async (list) => readProbeList(database, list),
+    faults,
+    teardown: () => database.close(),
+  };
+}
+
+describeProjectionConformance({
+  name: "SQLite example backend",
+  create: sqliteProbeBackend,
+  capabilities,
+});
