@@ -7,6 +7,7 @@
  * - {@link ResourceRepository}: the low-level version store (clauses R1–R6).
  * - Errors with stable codes and guards ({@link isProjectionKitError}, clause E1).
  * - Offset codecs for streams ({@link encodeOffset}, {@link streamEventVersions}, clause V1).
+ * - The engine role: {@link DeliveryDriver} (clauses G1–G6).
  *
  * @example
  * ```ts
@@ -64,6 +65,12 @@ export {
   type ScopeLogger,
 } from "./scopes.js";
 export { nextStreamOffset, streamEventVersions, streamResource, type EventVersions } from "./stream-versions.js";
+export { decodeSequence, encodeSequence } from "./sequence-codec.js";
+export { DeliveryDriver, type BatchDeliveryReport, type DeliveryDriverOptions } from "./driver/delivery-driver.js";
+export { emptyCounts, type DeliveryCounts, type DeliveryOutcome, type DeliveryReport } from "./driver/delivery-report.js";
+export type { DriverHooks } from "./driver/driver-hooks.js";
+export { backoffDelay, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./driver/retry-policy.js";
+export type { OffsetSourceEvent, SequenceSourceEvent, SourceEvent, SourceEventBase } from "./driver/source-event.js";
 export {
   describeValue,
   requireConditionalWriteOptions,

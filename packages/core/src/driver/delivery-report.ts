@@ -1,0 +1,86 @@
+import type { ProjectionEvent } from "../projection-event.js";
+import type { Version } from "../resource.js";
+import type { SourceEvent } from "./source-event.js";
+
+/**
+ * What became of one delivered event (clause G2).
+ *
+ * - `applied`: this delivery committed the event.
+ * - `duplicate`: the event was already applied; skipped.
+ * - `gap`: an earlier event of the stream is not applied yet; held back, the version not advanced.
+ * - `held`: not attempted, because an earlier event of the same stream in the batch did not apply.
+ * - `failed`: a non-retryable error, or retries ran out.
+ * - `cancelled`: the caller's signal aborted the delivery.
+ *
+ * @example
+ * ```ts
+ * const mustRedeliver = (outcome: DeliveryOutcome) => outcome !== "applied" && outcome !== "duplicate";
+ * ```
+ */
+export type DeliveryOutcome = "applied" | "duplicate" | "gap" | "held" | "failed" | "cancelled";
+
+/**
+ * The report of one delivery.
+ *
+ * @example
+ * ```ts
+ * const report = await driver.deliver(source);
+ * if (report.outcome === "failed") console.error(report.error);
+ * ```
+ */
+export interface DeliveryReport<E extends ProjectionEvent = ProjectionEvent> {
+  readonly source: SourceEvent<E>;
+  readonly outcome: DeliveryOutcome;
+  /** Calls of `handleEvent` made (0 for a duplicate found by reading, or a held event). */
+  readonly attempts: number;
+  /** Version conflicts met on the way (the call resolved false). */
+  readonly conflicts: number;
+  /** Retries after retryable errors or timed-out attempts. */
+  readonly retries: number;
+  /** Reads of the stored version (a conflict the backend did not report it with, or a sequence's first event). */
+  readonly reads: number;
+  /** Milliseconds from the start of the delivery to its outcome. */
+  readonly durationMs: number;
+  /** The stored version last seen, when known. */
+  readonly storedVersion?: Version | undefined;
+  /** The error of a failed or cancelled delivery. */
+  readonly error?: unknown;
+}
+
+/**
+ * Counts of outcomes and of the work behind them (clause G6).
+ *
+ * @example
+ * ```ts
+ * const { applied, duplicates } = driver.counts;
+ * ```
+ */
+export interface DeliveryCounts {
+  delivered: number;
+  applied: number;
+  duplicates: number;
+  gaps: number;
+  held: number;
+  failed: number;
+  cancelled: number;
+  conflicts: number;
+  retries: number;
+  /** Calls of `handleEvent`. */
+  attempts: number;
+  /** Reads of a stored version. */
+  reads: number;
+}
+
+/**
+ * Zeroed counts.
+ *
+ * @returns new counts, all zero.
+ *
+ * @example
+ * ```ts
+ * const total = emptyCounts();
+ * ```
+ */
+export function emptyCounts(): DeliveryCounts {
+  return { delivered: 0, applied: 0, duplicates: 0, gaps: 0, held: 0, failed: 0, cancelled: 0, conflicts: 0, retries: 0, attempts: 0, reads: 0 };
+}
