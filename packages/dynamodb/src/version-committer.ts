@@ -124,8 +124,8 @@ export class VersionCommitter {
         request.signal?.throwIfAborted();
         const { error, dispatched } = thrown instanceof DispatchFailure ? thrown : new DispatchFailure(thrown, true);
         if (!dispatched) {
-          // It never left the client, so it cannot have committed.
-          throw new DynamoRequestError(operation, error, false);
+          // It never left the client, so it cannot have committed; an earlier attempt may have.
+          throw maybeCommitted ? ambiguous(operation, error) : new DynamoRequestError(operation, error, false);
         }
         if ((((error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts) ?? 1) > 1) {
           // The SDK retried inside this attempt: an earlier try may have committed.
@@ -133,7 +133,9 @@ export class VersionCommitter {
         }
         const failure = classifyWriteFailure(operation, error);
         if (failure.kind === "failed") {
-          throw failure.error;
+          // A throttle (or any definite failure) of a retry says nothing about an earlier attempt
+          // whose answer was lost: the call's outcome stays unknown.
+          throw maybeCommitted ? ambiguous(operation, failure.error) : failure.error;
         }
         if (failure.kind === "conflict") {
           return this.#resolveConflict(failure.storedItem, write, request, maybeCommitted && prepared.transaction === undefined);
@@ -201,13 +203,13 @@ export class VersionCommitter {
         "a retried single-item version write met a conflict that its own lost commit could explain",
       );
     }
-    if (storedItem !== undefined) {
-      request.onConflict?.({
-        resource: request.resource,
-        expectedVersion: write.current,
-        storedVersion: this.storedVersion(storedItem),
-      });
-    }
+    // Every version write asks for ALL_OLD, so a failed condition without an item means there is
+    // none: the stored version is empty, learnt in the same round trip (H7).
+    request.onConflict?.({
+      resource: request.resource,
+      expectedVersion: write.current,
+      storedVersion: this.storedVersion(storedItem),
+    });
     return false;
   }
 
@@ -268,4 +270,8 @@ const PLANNING_RESERVE_BYTES = 1024;
 /** Exponential backoff with full jitter: up to 25, 50, 100 … ms. */
 function backoff(attempt: number): number {
   return Math.random() * 25 * 2 ** (attempt - 1);
+}
+
+function ambiguous(operation: string, cause: unknown): AmbiguousCommitError {
+  return new AmbiguousCommitError(`${operation} may or may not have committed: an earlier attempt got no answer, and a retry failed`, { cause });
 }

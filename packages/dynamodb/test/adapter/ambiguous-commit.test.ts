@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createEventScope, decodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
 import { localClient, uniqueTableName } from "../support/clients.js";
-import { injectFault, logRequests } from "../support/faults.js";
+import { injectFault, logRequests, serviceException } from "../support/faults.js";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 
 const setup = localClient();
@@ -46,6 +46,22 @@ describe("D8 ambiguous commits", () => {
     expect(balances[stream]).toBe(1);
     // The engine's retry of the same event is answered false: never applied twice (H2).
     expect(await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-e0`, stream))).toBe(false);
+  });
+
+  it("D8: an attempt whose answer was lost, then a throttled retry: the call is ambiguous (retryable), not 'nothing written'", async () => {
+    const { client, projection } = worker();
+    const stream = nextStream();
+    const { resource, current, next } = streamEventVersions(stream, 0);
+    injectFault(client, { command: "TransactWriteItemsCommand", when: "after" });
+    let requests = 0;
+    injectFault(client, { command: "TransactWriteItemsCommand", when: "before", error: serviceException("ThrottlingException"), filter: () => ++requests === 2 });
+    const error = await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-e0`, stream)).catch((e: unknown) => e);
+    expect(isProjectionKitError(error, "ERR_AMBIGUOUS_COMMIT" as never), String(error)).toBe(true);
+    expect((error as { retryable?: boolean }).retryable).toBe(true);
+    // It had committed: the engine's retry is answered false, and the event shows once.
+    expect(await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-e0`, stream))).toBe(false);
+    const { events } = await readModel(setup, model);
+    expect(events.filter((e) => e === `${stream}-e0`)).toHaveLength(1);
   });
 
   it("D8: single-write path: the commit lands, the response is lost once; the stored token proves it, the call resolves true", async () => {

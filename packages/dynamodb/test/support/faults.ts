@@ -47,8 +47,8 @@ export function lostResponseError(): Error {
 }
 
 export interface FaultPlan {
-  /** Which commands to break, e.g. "TransactWriteItemsCommand". */
-  readonly command: string;
+  /** Which command(s) to break, e.g. "TransactWriteItemsCommand" or ["PutItemCommand", "UpdateItemCommand"]. */
+  readonly command: string | readonly string[];
   /**
    * `after`: the request reaches DynamoDB and commits, then the response is lost.
    * `before`: the request never reaches DynamoDB.
@@ -70,9 +70,11 @@ export interface Fault {
 /** Breaks the next matching request(s) per the plan, inside the SDK's retry loop. */
 export function injectFault(client: DynamoDBClient, plan: FaultPlan): Fault {
   let remaining = plan.times ?? 1;
+  const commands: readonly string[] = typeof plan.command === "string" ? [plan.command] : plan.command;
   const state = { injected: 0 };
   const middleware: Middleware = (next, context) => async (args) => {
-    const hit = remaining > 0 && context.commandName === plan.command && (plan.filter?.((args as { input: unknown }).input) ?? true);
+    const hit =
+      remaining > 0 && commands.includes(String(context.commandName)) && (plan.filter?.((args as { input: unknown }).input) ?? true);
     if (!hit) {
       return next(args);
     }
