@@ -78,3 +78,18 @@ export {
   requireResource,
   requireVersion,
 } from "./validation.js";
+export type {
+  DynamoDBAttributeValueLike,
+  DynamoDBStreamEventLike,
+  DynamoDBStreamRecordLike,
+  KinesisStreamEventLike,
+  KinesisStreamRecordLike,
+  LambdaContextLike,
+  SQSEventLike,
+  SQSRecordLike,
+} from "./lambda/aws-event-shapes.js";
+export type { BatchItemFailure, BatchResponse } from "./lambda/batch-response.js";
+export type { BatchHandler, BatchHandlerOptions, RecordFailure } from "./lambda/batch-handler-options.js";
+export { dynamoDBStreamsHandler, type DynamoDBStreamsHandlerOptions } from "./lambda/dynamodb-streams-handler.js";
+export { kinesisStreamHandler, type KinesisStreamHandlerOptions } from "./lambda/kinesis-stream-handler.js";
+export { sqsFifoHandler, type SQSFifoHandlerOptions } from "./lambda/sqs-fifo-handler.js";

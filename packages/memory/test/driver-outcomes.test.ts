@@ -86,9 +86,11 @@ describe("G1/G2 outcomes", () => {
     expect((await driver.deliver(sequenced("k", first))).outcome).toBe("applied");
     expect((await driver.deliver(sequenced("k", later))).outcome).toBe("applied");
     expect(await projection.resourceVersion(streamResource("k"))).toEqual(encodeSequence(later));
-    const before = calls.handleEvent;
+    // One read for the stream's first event; after that the driver knows the version it wrote.
+    expect(calls).toEqual({ handleEvent: 2, resourceVersion: 1 });
     expect((await driver.deliver(sequenced("k", first))).outcome).toBe("duplicate");
-    expect(calls.handleEvent).toBe(before);
+    // A duplicate is confirmed by a read, never by a write.
+    expect(calls).toEqual({ handleEvent: 2, resourceVersion: 2 });
     expect(projection.state.applied).toEqual([`k#${first}`, `k#${later}`]);
   });
 
@@ -202,6 +204,30 @@ describe("G3 retries, deadlines and cancellation", () => {
   });
 });
 
+describe("G1/G3 more", () => {
+  it("G1: a wrong guess of the stored version (another writer moved it) costs one conflict that reports it, then applies", async () => {
+    const projection = memoryProjection(ledgerHandler());
+    const { handler, calls } = counting(projection);
+    const driver = new DeliveryDriver(handler);
+    await driver.deliver(sequenced("k", "10"));
+    const other = new DeliveryDriver(projection);
+    await other.deliver(sequenced("k", "20"));
+    expect(await driver.deliver(sequenced("k", "30"))).toMatchObject({ outcome: "applied", conflicts: 1, reads: 0, attempts: 2 });
+    expect(await driver.deliver(sequenced("k", "15"))).toMatchObject({ outcome: "duplicate" });
+    expect(calls.resourceVersion).toBe(2);
+    expect(projection.state.applied).toEqual(["k#10", "k#20", "k#30"]);
+  });
+
+  it("G3: a batch given an already aborted signal reports every event cancelled, and counts them", async () => {
+    const projection = memoryProjection(ledgerHandler());
+    const driver = new DeliveryDriver(projection);
+    const { reports } = await driver.deliverAll([deposit("a", 0), deposit("b", 0)], { signal: AbortSignal.abort(new Error("too late")) });
+    expect(reports.map((r) => r.outcome)).toEqual(["cancelled", "cancelled"]);
+    expect(driver.counts).toMatchObject({ delivered: 2, cancelled: 2 });
+    expect(projection.state.applied).toEqual([]);
+  });
+});
+
 describe("G6 observability and E1 options", () => {
   it("G6: hooks see every outcome with timing and every conflict; a throwing hook changes nothing", async () => {
     const outcomes: string[] = [];
@@ -209,14 +235,15 @@ describe("G6 observability and E1 options", () => {
     const driver = new DeliveryDriver(memoryProjection(ledgerHandler()), {
       hooks: {
         onOutcome: (report) => {
-          outcomes.push(`${report.outcome}:${report.durationMs >= 0}`);
+          outcomes.push(`${report.outcome}:${report.durationMs >= 0}:${driver.counts.delivered}`);
           throw new Error("a broken metrics client");
         },
         onConflict: ({ storedVersion }) => conflicts.push(Buffer.from(storedVersion).toString("hex")),
       },
     });
     await driver.deliverAll([deposit("a", 0), deposit("a", 0), deposit("a", 2)]);
-    expect(outcomes).toEqual(["applied:true", "duplicate:true", "gap:true"]);
+    // The counts already include the delivery a hook is told about.
+    expect(outcomes).toEqual(["applied:true:1", "duplicate:true:2", "gap:true:3"]);
     expect(conflicts).toEqual(["0000000000000000", "0000000000000000"]);
     expect(driver.counts).toMatchObject({ delivered: 3, applied: 1, duplicates: 1, gaps: 1, conflicts: 2 });
   });

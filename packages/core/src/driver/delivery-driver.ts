@@ -8,7 +8,6 @@ import { compareVersions, EMPTY_VERSION, type Resource, type Version } from "../
 import { createEventScope } from "../scopes.js";
 import { encodeSequence } from "../sequence-codec.js";
 import { streamResource } from "../stream-versions.js";
-import { requireOperationOptions } from "../validation.js";
 import { emptyCounts, type DeliveryCounts, type DeliveryOutcome, type DeliveryReport } from "./delivery-report.js";
 import type { DriverHooks } from "./driver-hooks.js";
 import { backoffDelay, resolveRetryPolicy, sleep, type ResolvedRetryPolicy, type RetryPolicy } from "./retry-policy.js";
@@ -87,6 +86,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
   readonly #hooks: DriverHooks<E>;
   readonly #random: () => number;
   readonly #counts = emptyCounts();
+  readonly #known = new KnownVersions();
 
   constructor(handler: ProjectionMessageHandler<E>, options: DeliveryDriverOptions<E> = {}) {
     if (typeof handler !== "object" || handler === null || typeof handler.handleEvent !== "function" || typeof handler.resourceVersion !== "function") {
@@ -139,9 +139,9 @@ export class DeliveryDriver<E extends ProjectionEvent> {
    * ```
    */
   async deliver(source: SourceEvent<E>, options?: OperationOptions): Promise<DeliveryReport<E>> {
-    const { signal } = requireOperationOptions(options);
+    const signal = signalOf(options);
     const plan = planDelivery(source);
-    return this.#settle(this.#count(await this.#deliver(source, plan, signal)));
+    return this.#settle(await this.#deliver(source, plan, signal));
   }
 
   /**
@@ -161,7 +161,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
    * ```
    */
   async deliverAll(sources: readonly SourceEvent<E>[], options?: OperationOptions): Promise<BatchDeliveryReport<E>> {
-    const { signal } = requireOperationOptions(options);
+    const signal = signalOf(options);
     if (!Array.isArray(sources)) {
       throw new InvalidArgumentError("sources", "expected an array");
     }
@@ -187,17 +187,16 @@ export class DeliveryDriver<E extends ProjectionEvent> {
     const done = reports as DeliveryReport<E>[];
     for (const report of done) {
       addTo(counts, report);
-      addTo(this.#counts, report);
     }
     return { reports: done, counts };
   }
 
-  #count(report: DeliveryReport<E>): DeliveryReport<E> {
-    addTo(this.#counts, report);
-    return report;
-  }
-
+  /** Counts a settled delivery and tells the hook, in that order, so the hook sees current counts. */
   #settle(report: DeliveryReport<E>): DeliveryReport<E> {
+    addTo(this.#counts, report);
+    if (report.storedVersion !== undefined) {
+      this.#known.remember(report.source, report.storedVersion);
+    }
     this.#hook(() => this.#hooks.onOutcome?.(report));
     return report;
   }
@@ -232,7 +231,10 @@ export class DeliveryDriver<E extends ProjectionEvent> {
       }
       try {
         if (plan.mode === "sequence" && stored === undefined) {
-          stored = await this.#read(plan.resource, signal, tally);
+          // The version this driver last saw is a guess for c: a wrong guess costs one conflict,
+          // which reports the stored version; a duplicate is confirmed by a read, never guessed.
+          const guess = this.#known.get(plan.key);
+          stored = guess !== undefined && compareVersions(guess, plan.next) < 0 ? guess : await this.#read(plan.resource, signal, tally);
         }
         const current = plan.mode === "offset" ? plan.current : (stored as Version);
         if (plan.mode === "sequence" && compareVersions(current, plan.next) >= 0) {
@@ -321,6 +323,44 @@ export class DeliveryDriver<E extends ProjectionEvent> {
 type DeliveryPlan =
   | { readonly mode: "offset"; readonly key: string; readonly resource: Resource; readonly current: Version; readonly next: Version }
   | { readonly mode: "sequence"; readonly key: string; readonly resource: Resource; readonly next: Version };
+
+/**
+ * The stored versions this driver learnt last, per stream (bounded, least recently used first
+ * out). Only a guess for the next sequence event's current version.
+ */
+class KnownVersions {
+  static readonly LIMIT = 10_000;
+  readonly #versions = new Map<string, Version>();
+
+  get(key: string): Version | undefined {
+    return this.#versions.get(key);
+  }
+
+  remember(source: SourceEvent<ProjectionEvent>, version: Version): void {
+    const key = Buffer.from(streamResource(source.stream)).toString("hex");
+    this.#versions.delete(key);
+    this.#versions.set(key, version);
+    if (this.#versions.size > KnownVersions.LIMIT) {
+      const oldest = this.#versions.keys().next().value;
+      if (oldest !== undefined) this.#versions.delete(oldest);
+    }
+  }
+}
+
+/** The caller's signal, checked for its kind; an aborted one is returned, not thrown. */
+function signalOf(options: OperationOptions | undefined): AbortSignal | undefined {
+  if (options === undefined || options === null) {
+    return undefined;
+  }
+  if (typeof options !== "object") {
+    throw new InvalidArgumentError("options", "expected an object");
+  }
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError("options.signal", "expected an AbortSignal");
+  }
+  return signal;
+}
 
 function planDelivery<E extends ProjectionEvent>(source: SourceEvent<E>, argument = "source"): DeliveryPlan {
   if (typeof source !== "object" || source === null) {

@@ -5,7 +5,7 @@
  * @param lanes - the lanes.
  * @param concurrency - how many lanes run at once.
  * @param work - runs one lane to its end.
- * @returns when every lane is done; rejects with the first lane's error.
+ * @returns when every lane is done; rejects with the first error once every lane has stopped.
  *
  * @example
  * ```ts
@@ -20,5 +20,9 @@ export async function runInLanes<T>(lanes: readonly T[], concurrency: number, wo
       await work(lane);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure !== undefined) {
+    throw failure.reason;
+  }
 }

@@ -1,0 +1,90 @@
+import type { DeliveryDriver } from "../driver/delivery-driver.js";
+import { InvalidArgumentError } from "../errors/argument-errors.js";
+import type { ProjectionEvent } from "../projection-event.js";
+import type { KinesisStreamRecordLike } from "./aws-event-shapes.js";
+import { deliverBatch, type RecordReader } from "./batch-delivery.js";
+import { requireBatchHandlerOptions, type BatchHandler, type BatchHandlerOptions } from "./batch-handler-options.js";
+import { epochDate, requireRecordString } from "./record-fields.js";
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Options of {@link kinesisStreamHandler}.
+ *
+ * @example
+ * ```ts
+ * const decoder = new TextDecoder();
+ * const options: KinesisStreamHandlerOptions<AccountEvent> = {
+ *   toEvent: (_record, data) => JSON.parse(decoder.decode(data)) as AccountEvent,
+ * };
+ * ```
+ */
+export interface KinesisStreamHandlerOptions<E extends ProjectionEvent, R extends KinesisStreamRecordLike = KinesisStreamRecordLike>
+  extends BatchHandlerOptions<R> {
+  /**
+   * The event to project for a record, given its decoded `data`, or `undefined` to skip it; a
+   * skipped record is not a failure. A throw is a failure of the record, and the later records of
+   * its stream in the batch are held.
+   */
+  readonly toEvent: (record: R, data: Uint8Array) => NoInfer<E> | undefined;
+}
+
+/**
+ * A Lambda handler for a Kinesis Data Streams event source mapping with
+ * `ReportBatchItemFailures`, that projects each record exactly once in effect through `driver` and
+ * returns the partial batch response.
+ *
+ * - The stream (resource) of a record is, by default, `kinesis.partitionKey`; `streamOf` replaces it.
+ * - The sequence is `kinesis.sequenceNumber`, which is also the item identifier Lambda expects;
+ *   `recordedAt` is `kinesis.approximateArrivalTimestamp` (seconds); `toEvent` receives the
+ *   base64-decoded `kinesis.data`. Records aggregated by the KPL are not de-aggregated.
+ * - All records go to one `deliverAll` call: different streams in parallel, one stream in order.
+ * - `batchItemFailures` lists the records whose outcome is failed, gap, held or cancelled, never
+ *   duplicates nor applied or skipped records. A record that cannot be read is failed and the
+ *   later records of its stream are held (all later records, when its stream cannot be told).
+ * - With a Lambda `context`, delivery is cancelled `safetyMarginMs` before the invocation times
+ *   out; the records it did not finish are reported.
+ *
+ * @param driver - delivers the events to the projection.
+ * @param options - see {@link KinesisStreamHandlerOptions}.
+ * @returns the handler.
+ * @throws `InvalidArgumentError` for a malformed driver or options, at once. The handler rejects
+ *   (so Lambda retries the whole batch) only for an event without `Records` or a record without a
+ *   `sequenceNumber`, which cannot be reported.
+ *
+ * @example
+ * ```ts
+ * import { DeliveryDriver, kinesisStreamHandler } from "@projectionkit/core";
+ *
+ * const decoder = new TextDecoder();
+ * export const handler = kinesisStreamHandler(new DeliveryDriver(balances), {
+ *   toEvent: (_record, data) => JSON.parse(decoder.decode(data)) as AccountEvent,
+ * });
+ * ```
+ */
+export function kinesisStreamHandler<E extends ProjectionEvent, R extends KinesisStreamRecordLike = KinesisStreamRecordLike>(
+  driver: DeliveryDriver<E>,
+  options: KinesisStreamHandlerOptions<E, R>,
+): BatchHandler<R> {
+  const resolved = requireBatchHandlerOptions(driver, options);
+  const toEvent = options.toEvent;
+  const reader: RecordReader<R, E> = {
+    itemIdentifier: (record, argument) => requireRecordString(record?.kinesis?.sequenceNumber, `${argument}.kinesis.sequenceNumber`),
+    stream: (record, argument) => requireRecordString(record.kinesis?.partitionKey, `${argument}.kinesis.partitionKey`),
+    sequence: (record, argument) => requireRecordString(record.kinesis?.sequenceNumber, `${argument}.kinesis.sequenceNumber`),
+    recordedAt: (record) => {
+      const seconds = record.kinesis?.approximateArrivalTimestamp;
+      return typeof seconds === "number" ? epochDate(Math.round(seconds * 1_000)) : undefined;
+    },
+    event: (record, argument) => toEvent(record, decodeBase64(record.kinesis?.data, `${argument}.kinesis.data`)),
+  };
+  return (event, context) => deliverBatch(driver, reader, resolved, event, context);
+}
+
+function decodeBase64(data: unknown, argument: string): Uint8Array {
+  if (typeof data !== "string" || !BASE64.test(data)) {
+    throw new InvalidArgumentError(argument, "expected base64 data");
+  }
+  const bytes = Buffer.from(data, "base64");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
