@@ -46,4 +46,10 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   K6: "the kit catches deliberately broken backends",
   K7: "a coverage table from clause id to tests",
   K8: "the kit runs against every backend of this repository",
+  G1: "versions from the source: contiguous offsets, or ordered sequence numbers with c = the stored version",
+  G2: "outcomes: applied, duplicate, gap, conflict (reported or read), failed; each counted",
+  G3: "bounded exponential backoff with jitter for retryable errors, per-attempt deadlines, cancellation",
+  G4: "different resources in parallel up to a bound, one resource in order",
+  G5: "Lambda handlers returning partial batch failures for real failures only",
+  G6: "hooks for every outcome with timing, and counts; no payloads logged",
 });
