@@ -30,10 +30,11 @@ describe("K7: clause coverage", () => {
 });
 
 describe("K8: the kit runs against every backend of this repository", () => {
-  it("K8: memory, DynamoDB Local, opt-in AWS and the SQLite example each run both suites", async () => {
+  it("K8: memory, DynamoDB Local, dynalite, opt-in AWS and the SQLite example each run both suites", async () => {
     const files = [
       "packages/memory/test/conformance.test.ts",
       "packages/dynamodb/test/conformance/dynamodb-local.test.ts",
+      "packages/dynamodb/test/conformance/dynalite.test.ts",
       "packages/dynamodb/test/conformance/aws.test.ts",
       "examples/sqlite-backend/test/conformance.test.ts",
     ];

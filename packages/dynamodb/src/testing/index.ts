@@ -1,8 +1,10 @@
 /**
  * Test support for `@projectionkit/dynamodb`: starts AWS's DynamoDB Local (Java, in memory) for
- * tests, downloading it on first use into a cache.
+ * tests, downloading it on first use into a cache, or dynalite (Node.js, in this process) with
+ * the transactions it lacks.
  *
  * - {@link startDynamoDBLocal}: one emulator per call, on a free port, with a ready client.
+ * - {@link startDynalite}: dynalite with `TransactWriteItems` and `TransactGetItems`, no Java needed.
  * - {@link ensureDynamoDBLocal}: only download and unpack, e.g. to warm a CI cache.
  * - {@link createDynamoDBLocalClient}: a client for an endpoint started elsewhere (a vitest
  *   `globalSetup`).
@@ -40,3 +42,5 @@ export {
 } from "./errors.js";
 export { createDynamoDBLocalClient, DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION } from "./local-client.js";
 export type { StartDynamoDBLocalOptions } from "./start-options.js";
+export { startDynalite, type Dynalite } from "./dynalite/start-dynalite.js";
+export type { StartDynaliteOptions } from "./dynalite/start-options.js";

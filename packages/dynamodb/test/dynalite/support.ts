@@ -1,0 +1,277 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  GetItemCommand,
+  ScanCommand,
+  type AttributeValue,
+  type CancellationReason,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { createServer } from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import { localClient, uniqueTableName } from "../support/clients.js";
+
+/** An emulator the examples run against: the dynalite harness, or AWS's DynamoDB Local (the oracle). */
+export interface Backend {
+  readonly name: "dynalite" | "DynamoDB Local";
+  /** The client; usable from `beforeAll` on. */
+  readonly client: DynamoDBClient;
+}
+
+/**
+ * Both backends for a test file: a dynalite harness of its own, and the shared DynamoDB Local of
+ * the project's globalSetup. Call at the top level of the file (it registers beforeAll/afterAll).
+ *
+ * @returns the backends, dynalite first.
+ *
+ * @example
+ * ```ts
+ * const backends = bothBackends();
+ * describe.each(backends)("$name", (backend) => { it("…", async () => { await backend.client.send(…); }); });
+ * ```
+ */
+export function bothBackends(): readonly [Backend, Backend] {
+  let dynalite: Dynalite | undefined;
+  let local: DynamoDBClient | undefined;
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    local = localClient();
+  });
+  afterAll(async () => {
+    local?.destroy();
+    await dynalite?.stop();
+  });
+  return [
+    {
+      name: "dynalite",
+      get client(): DynamoDBClient {
+        return required(dynalite, "dynalite").client;
+      },
+    },
+    {
+      name: "DynamoDB Local",
+      get client(): DynamoDBClient {
+        return required(local, "DynamoDB Local");
+      },
+    },
+  ];
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) {
+    throw new Error(`${what} is used before beforeAll started it`);
+  }
+  return value;
+}
+
+/** The key schema of a test table. */
+export type KeyShape = "hash" | "composite";
+
+/**
+ * Creates a table with a unique name: `pk` (S), and with `composite` also `sk` (N).
+ *
+ * @param client - the backend's client.
+ * @param prefix - a readable hint of the test.
+ * @param shape - the key schema.
+ * @returns the table name.
+ *
+ * @example
+ * ```ts
+ * const table = await createTable(client, "tx");
+ * ```
+ */
+export async function createTable(client: DynamoDBClient, prefix: string, shape: KeyShape = "hash"): Promise<string> {
+  const name = uniqueTableName(prefix);
+  await createNamedTable(client, name, shape);
+  return name;
+}
+
+/**
+ * Creates a table with the given name: `pk` (S), and with `composite` also `sk` (N).
+ *
+ * @param client - the backend's client.
+ * @param name - the table name.
+ * @param shape - the key schema.
+ *
+ * @example
+ * ```ts
+ * await createNamedTable(client, uniqueTableName("diff"), "composite");
+ * ```
+ */
+export async function createNamedTable(client: DynamoDBClient, name: string, shape: KeyShape): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        ...(shape === "composite" ? [{ AttributeName: "sk", AttributeType: "N" as const }] : []),
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        ...(shape === "composite" ? [{ AttributeName: "sk", KeyType: "RANGE" as const }] : []),
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+}
+
+/**
+ * Deletes a table.
+ *
+ * @param client - the backend's client.
+ * @param name - the table.
+ *
+ * @example
+ * ```ts
+ * await deleteTable(client, table);
+ * ```
+ */
+export async function deleteTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: name }));
+}
+
+/** An attribute map. */
+export type Item = Record<string, AttributeValue>;
+
+/**
+ * Shorthand for a string key `{ pk: { S: pk } }`.
+ *
+ * @param pk - the partition key.
+ * @returns the key.
+ *
+ * @example
+ * ```ts
+ * key("a"); // { pk: { S: "a" } }
+ * ```
+ */
+export function key(pk: string): Item {
+  return { pk: { S: pk } };
+}
+
+/**
+ * Reads one item with a consistent read.
+ *
+ * @param client - the backend's client.
+ * @param table - the table.
+ * @param itemKey - the key.
+ * @returns the item, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * expect(await getItem(client, table, key("a"))).toEqual({ pk: { S: "a" } });
+ * ```
+ */
+export async function getItem(client: DynamoDBClient, table: string, itemKey: Item): Promise<Item | undefined> {
+  const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: itemKey, ConsistentRead: true }));
+  return Item;
+}
+
+/**
+ * A consistent Scan of the whole table, sorted by key, in a canonical JSON form (attribute order
+ * inside items differs between the backends).
+ *
+ * @param client - the backend's client.
+ * @param table - the table.
+ * @returns the items, sorted.
+ *
+ * @example
+ * ```ts
+ * expect(await scanSorted(client, table)).toEqual([{ pk: { S: "a" } }]);
+ * ```
+ */
+export async function scanSorted(client: DynamoDBClient, table: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ConsistentRead: true, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items
+    .map((item) => ({ item, id: JSON.stringify([item["pk"], item["sk"]]) }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(({ item }) => item);
+}
+
+/**
+ * What a call came to, in a form two backends can be compared on: the result, or the error's
+ * name, message and cancellation reasons.
+ */
+export type Outcome<T> =
+  | { readonly ok: true; readonly result: T }
+  | {
+      readonly ok: false;
+      readonly name: string;
+      readonly message: string;
+      readonly reasons?: readonly CancellationReason[];
+      /** The stored item a single-item write's `ConditionalCheckFailedException` returned (`ALL_OLD`). */
+      readonly item?: Readonly<Record<string, AttributeValue>>;
+    };
+
+/**
+ * Runs a call and captures its {@link Outcome}; the SDK's `$metadata` is dropped.
+ *
+ * @param call - the call.
+ * @returns the outcome.
+ *
+ * @example
+ * ```ts
+ * const outcome = await capture(client.send(new TransactWriteItemsCommand(input)));
+ * ```
+ */
+export async function capture<T extends object>(call: Promise<T>): Promise<Outcome<Omit<T, "$metadata">>> {
+  try {
+    const { $metadata: _metadata, ...result } = (await call) as T & { $metadata?: unknown };
+    return { ok: true, result };
+  } catch (error) {
+    if (!(error instanceof Error)) {
+      throw error;
+    }
+    const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
+    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return { ok: false, name: error.name, message: error.message, ...(reasons === undefined ? {} : { reasons }), ...(item === undefined ? {} : { item }) };
+  }
+}
+
+/**
+ * The error a promise rejects with.
+ *
+ * @param promise - a promise expected to reject.
+ * @returns the rejection reason.
+ * @throws when the promise resolves.
+ *
+ * @example
+ * ```ts
+ * const error = await rejection(client.send(command));
+ * ```
+ */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+/**
+ * Whether a TCP port can be bound on 127.0.0.1 right now.
+ *
+ * @param port - the port.
+ * @returns `true` when it is free.
+ *
+ * @example
+ * ```ts
+ * expect(await canListen(port)).toBe(true);
+ * ```
+ */
+export function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
