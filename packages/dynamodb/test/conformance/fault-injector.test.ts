@@ -119,9 +119,12 @@ describe("the DynamoDB conformance backend", () => {
     // closeResource is a version-only DeleteItem: it takes the first fault.
     const closed = await b.handler.closeResource(resource).catch((e: unknown) => e);
     expect(isProjectionKitError(closed, "ERR_THROTTLED")).toBe(true);
-    // The first attempt takes only lost-response (it commits), the adapter's retry the throttling.
+    // The first attempt takes only lost-response (it commits), the adapter's retry the throttling:
+    // the outcome is unknown to the adapter, so it says so, with the throttling as the cause.
     const error = await b.handler.handleEvent(resource, EMPTY_VERSION, encodeOffset(0), scope, event("e0")).catch((e: unknown) => e);
-    expect(isProjectionKitError(error, "ERR_THROTTLED")).toBe(true);
+    expect(isProjectionKitError(error, "ERR_AMBIGUOUS_COMMIT")).toBe(true);
+    expect(isProjectionKitError((error as Error).cause, "ERR_THROTTLED")).toBe(true);
+    expect(isRetryableError(error)).toBe(true);
     expect(log.count("TransactWriteItemsCommand")).toBe(2);
     expect(await b.readList("a")).toEqual(["e0"]);
     // The engine's retry learns that it had been applied.
