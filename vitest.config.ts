@@ -22,6 +22,8 @@ export default defineConfig({
       project("repository", "test"),
       project("example-sqlite", "examples/sqlite-backend"),
       project("dynamodb", "packages/dynamodb", { testTimeout: 60_000, hookTimeout: 180_000, globalSetup: ["test/support/global-setup.ts"] }),
+      project("example-dynalite", "examples/dynalite-testing"),
+      project("example-lambda", "examples/lambda-dynamodb-streams", { testTimeout: 60_000, hookTimeout: 180_000 }),
     ],
   },
 });
