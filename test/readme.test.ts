@@ -14,6 +14,9 @@ const examples = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)
   code: match[2] as string,
 }));
 
+/** The examples that are programs (run here); test files shown in the README run in their vitest project. */
+const programs = examples.filter((example) => !example.file.includes("/test/"));
+
 /** What each example must print, run against the built packages. */
 const expectedOutput: Record<string, (stdout: string) => void> = {
   "examples/quickstart/src/main.ts": (stdout) => {
@@ -36,19 +39,36 @@ describe("README", () => {
     const ci = readFileSync(`${root}/.ci/run`, "utf8");
     expect(ci.split("\n").filter((line) => line.trim() === "npm ci && npm test")).toHaveLength(1);
     const scripts = (JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { scripts: Record<string, string> }).scripts;
-    expect(scripts["demo"]).toBeDefined();
+    expect(scripts["demo"]).toMatch(/npm run --workspace=@projectionkit\/example-demo start$/);
     expect(scripts["test"]).toBeDefined();
   });
 
+  it("the demo (the README's first command) runs and prints PASS", async () => {
+    const { stdout } = await run(process.execPath, ["examples/demo/src/main.ts"], { cwd: root, timeout: 120_000 });
+    expect(stdout).toMatch(/read model equals the expected fold: PASS/);
+    const number = (label: string): number => Number(new RegExp(`^${label}\\s+(\\d+)`, "m").exec(stdout)?.[1]);
+    expect(number("events")).toBe(1000);
+    expect(number("deliveries")).toBeGreaterThan(1000);
+    expect(number("duplicates skipped")).toBeGreaterThan(0);
+    expect(number("retries")).toBeGreaterThan(0);
+  }, 150_000);
+
   it("shows every runnable example, and each is checked here", () => {
-    expect(examples.map((example) => example.file).sort()).toEqual(Object.keys(expectedOutput).sort());
+    expect(programs.map((example) => example.file).sort()).toEqual(Object.keys(expectedOutput).sort());
   });
 
   it.each(examples.map((example) => [example.file, example] as const))("%s is shown verbatim", (file, example) => {
     expect(example.code).toBe(readFileSync(`${root}/${file}`, "utf8"));
   });
 
-  it.each(examples.map((example) => [example.file] as const))(
+  it("shows the dynalite test example, which its own vitest project runs", () => {
+    const file = "examples/dynalite-testing/test/balance-projection.test.ts";
+    expect(examples.map((example) => example.file)).toContain(file);
+    const config = readFileSync(`${root}/vitest.config.ts`, "utf8");
+    expect(config).toContain(`project("example-dynalite", "examples/dynalite-testing")`);
+  });
+
+  it.each(programs.map((example) => [example.file] as const))(
     "%s runs against the built packages and prints what the README says",
     async (file) => {
       const { stdout } = await run(process.execPath, [file], { cwd: root, timeout: 120_000 });
