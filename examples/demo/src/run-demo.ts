@@ -57,7 +57,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const workers = options.workers ?? 4;
   const history = makeHistory(options.accounts ?? 40, options.eventsPerAccount ?? 25, random);
   const stream = new AtLeastOnceStream(history, options.duplicateRate ?? 0.25, random);
-  const meter: WireMeter = { requests: new Map(), writeUnits: 0 };
+  const meter: WireMeter = { requests: new Map() };
   const faults: InjectedFaults = { lostResponses: 0, throttled: 0 };
 
   const admin = clientFor(options.endpoint);
@@ -127,7 +127,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     counts,
     faults,
     requests: meter.requests,
-    writeUnits: meter.writeUnits,
+    writeUnits: counts.writeUnits,
     mismatches,
     passed: mismatches.length === 0,
     seconds: (performance.now() - started) / 1000,

@@ -3,16 +3,16 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (args: any) => Promise<any>;
 
-/** What crossed the wire: requests by command, and the write capacity DynamoDB reported. */
+/** What crossed the wire: requests by command (throttled ones included). */
 export interface WireMeter {
   readonly requests: Map<string, number>;
-  writeUnits: number;
 }
 
 const WRITES = new Set(["TransactWriteItemsCommand", "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"]);
 
 /**
- * Counts every request the client sends and asks DynamoDB for the capacity that writes consume.
+ * Counts every request the client sends. (The write units come from the driver's counts: the
+ * adapter reports each request's consumed capacity through `onRequest`.)
  *
  * @param client - the client to watch.
  * @param meter - where to add up.
@@ -23,15 +23,7 @@ export function meterRequests(client: DynamoDBClient, meter: WireMeter): void {
       async (args) => {
         const command = String(context.commandName);
         meter.requests.set(command, (meter.requests.get(command) ?? 0) + 1);
-        if (WRITES.has(command)) {
-          args.input.ReturnConsumedCapacity ??= "TOTAL";
-        }
-        const result = await next(args);
-        const consumed = result.output?.ConsumedCapacity;
-        for (const entry of Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]) {
-          meter.writeUnits += entry.WriteCapacityUnits ?? entry.CapacityUnits ?? 0;
-        }
-        return result;
+        return next(args);
       },
     { step: "initialize", name: "demoWireMeter" },
   );

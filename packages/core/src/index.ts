@@ -35,7 +35,7 @@ export {
 } from "./errors/projection-kit-error.js";
 export { MAX_IDENTITY_NAME_LENGTH, validateIdentity, validateIdentityKey, type Identity } from "./identity.js";
 export { decodeOffset, encodeOffset, OFFSET_VERSION_LENGTH } from "./offset-codec.js";
-export type { ConditionalWriteOptions, OperationOptions, VersionConflict } from "./operation-options.js";
+export type { ConditionalWriteOptions, OperationOptions, RequestCost, VersionConflict } from "./operation-options.js";
 export {
   readProjectionConfiguration,
   requireHandledEvent,

@@ -14,6 +14,32 @@ export interface OperationOptions {
    * the signal's reason.
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Receives the cost of each request the operation sends to its backend, once per request
+   * (retries included), as far as the backend reports it. Backends without requests (the memory
+   * adapter) never call it. It must not throw; what it throws is ignored.
+   */
+  readonly onRequest?: ((cost: RequestCost) => void) | undefined;
+}
+
+/**
+ * What one request to a backend cost. The DynamoDB adapter asks for `ReturnConsumedCapacity` when
+ * `onRequest` is given and reports the capacity units DynamoDB returns; a request that failed
+ * (a conflict, a throttle, a lost answer) is reported without units, since DynamoDB says none.
+ *
+ * @example
+ * ```ts
+ * let writeUnits = 0;
+ * await projection.handleEvent(r, c, n, scope, event, { onRequest: (cost) => (writeUnits += cost.writeUnits ?? 0) });
+ * ```
+ */
+export interface RequestCost {
+  /** The backend's name of the request, e.g. `"TransactWriteItems"`. */
+  readonly operation: string;
+  /** Read capacity units consumed, when the backend reported them. */
+  readonly readUnits?: number | undefined;
+  /** Write capacity units consumed, when the backend reported them. */
+  readonly writeUnits?: number | undefined;
 }
 
 /**

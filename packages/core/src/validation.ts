@@ -82,6 +82,10 @@ export function requireOperationOptions<O extends OperationOptions>(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`${argument}.signal`, `expected an AbortSignal, got ${describeValue(signal)}`);
   }
+  const onRequest: unknown = value.onRequest;
+  if (onRequest !== undefined && typeof onRequest !== "function") {
+    throw new InvalidArgumentError(`${argument}.onRequest`, `expected a function, got ${describeValue(onRequest)}`);
+  }
   signal?.throwIfAborted();
   return value;
 }

@@ -96,6 +96,10 @@ describe("E1 errors", () => {
     const badCallback = thrown(() => requireConditionalWriteOptions({ onConflict: 3 as never }));
     expect((badCallback as InvalidArgumentError).argument).toBe("options.onConflict");
 
+    const badCost = thrown(() => requireOperationOptions({ onRequest: "log" as never }));
+    expect(isProjectionKitError(badCost, "ERR_INVALID_ARGUMENT")).toBe(true);
+    expect((badCost as InvalidArgumentError).argument).toBe("options.onRequest");
+
     const reason = new Error("stop");
     expect(thrown(() => requireOperationOptions({ signal: AbortSignal.abort(reason) }))).toBe(reason);
     expect(requireOperationOptions(undefined)).toEqual({});

@@ -1,4 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { RequestCost } from "@projectionkit/core";
+import { askForCapacity, reportRequestCost } from "./request-cost.js";
 import { httpOptions } from "./request-failure.js";
 
 /**
@@ -21,6 +23,7 @@ export class DispatchFailure {
 /** Any command of the DynamoDB client: it has a middleware stack of its own. */
 interface Sendable {
   readonly middlewareStack: { add(middleware: unknown, options: unknown): void };
+  readonly input: { ReturnConsumedCapacity?: string | undefined };
 }
 
 type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;
@@ -36,6 +39,7 @@ export async function dispatch<O>(
   command: Sendable,
   signal: AbortSignal | undefined,
   requestTimeoutMs: number | undefined,
+  onRequest?: ((cost: RequestCost) => void) | undefined,
 ): Promise<O> {
   let dispatched = false;
   const marker: Middleware = (next) => async (args) => {
@@ -46,9 +50,18 @@ export async function dispatch<O>(
     marker,
     { step: "finalizeRequest", priority: "low", name: "projectionkitDispatchMarker", override: true },
   );
+  const operation = command.constructor.name.replace(/Command$/, "");
+  if (onRequest !== undefined) {
+    askForCapacity(command);
+  }
   try {
-    return (await client.send(command as never, httpOptions(signal, requestTimeoutMs))) as O;
+    const output = (await client.send(command as never, httpOptions(signal, requestTimeoutMs))) as O;
+    reportRequestCost(onRequest, operation, output, true);
+    return output;
   } catch (error) {
+    if (dispatched) {
+      reportRequestCost(onRequest, operation, error, false);
+    }
     throw new DispatchFailure(error, dispatched);
   }
 }

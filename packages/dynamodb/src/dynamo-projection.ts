@@ -157,9 +157,9 @@ class BoundDynamoProjection<E extends ProjectionEvent> implements DynamoProjecti
     const expected = requireVersion(current, "current");
     const replacement = requireVersion(next, "next");
     requireHandledEvent(this.#configuration, event);
-    const { signal, onConflict } = requireConditionalWriteOptions(options);
+    const { signal, onConflict, onRequest } = requireConditionalWriteOptions(options);
     const items = await this.#items(scope, event, signal, "handler.handleEvent()");
-    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items, signal, onConflict });
+    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
 
@@ -168,7 +168,7 @@ class BoundDynamoProjection<E extends ProjectionEvent> implements DynamoProjecti
     if (!Array.isArray(deliveries)) {
       throw new InvalidArgumentError("deliveries", "expected an array");
     }
-    const { signal } = requireOperationOptions(options);
+    const { signal, onRequest } = requireOperationOptions(options);
     const checked: Array<{ current: Version; next: Version; items: readonly TransactWriteItem[] }> = [];
     let previous: Version | undefined;
     for (const [index, delivery] of deliveries.entries()) {
@@ -199,6 +199,7 @@ class BoundDynamoProjection<E extends ProjectionEvent> implements DynamoProjecti
         next: run.next,
         items: run.items,
         signal,
+        onRequest,
         onConflict: (conflict) => {
           stored[index] = conflict.storedVersion;
         },

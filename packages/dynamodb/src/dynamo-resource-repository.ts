@@ -3,6 +3,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   type DynamoDBClient,
+  type GetItemCommandOutput,
   type TransactWriteItem,
 } from "@aws-sdk/client-dynamodb";
 import {
@@ -13,6 +14,7 @@ import {
   requireVersion,
   type ConditionalWriteOptions,
   type OperationOptions,
+  type RequestCost,
   type Resource,
   type ResourceRepository,
   type Version,
@@ -22,6 +24,7 @@ import {
 import { requireClient, requireTableName, resolveAdapterOptions, type DynamoAdapterOptions, type ResolvedAdapterOptions } from "./adapter-options.js";
 import { applyDecorators } from "./decorators.js";
 import { requireTransactItems } from "./transact-items.js";
+import { askForCapacity, reportRequestCost } from "./request-cost.js";
 import { httpOptions, mapRequestFailure } from "./request-failure.js";
 import { versionItemKey } from "./table-layout.js";
 import { VersionCommitter } from "./version-committer.js";
@@ -93,7 +96,7 @@ export class DynamoResourceRepository implements ResourceRepository {
    */
   async resourceVersion(resource: Resource, options?: OperationOptions): Promise<Version> {
     const key = this.#key(resource);
-    const { signal } = requireOperationOptions(options);
+    const { signal, onRequest } = requireOperationOptions(options);
     const names = this.#options.attributeNames;
     const input = applyDecorators("getItem", {
       TableName: this.#options.table,
@@ -102,12 +105,8 @@ export class DynamoResourceRepository implements ResourceRepository {
       ProjectionExpression: "#v",
       ExpressionAttributeNames: { "#v": names.version },
     }, this.#options.decorators.getItem);
-    try {
-      const { Item } = await this.#client.send(new GetItemCommand(input), httpOptions(signal, this.#options.requestTimeoutMs));
-      return this.#committer.storedVersion(Item);
-    } catch (error) {
-      throw mapRequestFailure("GetItem", error, signal);
-    }
+    const { Item } = await this.#send<GetItemCommandOutput>(new GetItemCommand(input), "GetItem", signal, onRequest);
+    return this.#committer.storedVersion(Item);
   }
 
   /**
@@ -126,20 +125,16 @@ export class DynamoResourceRepository implements ResourceRepository {
   async storeResourceVersion(resource: Resource, version: VersionInput, options?: OperationOptions): Promise<void> {
     const key = this.#key(resource);
     const value = requireVersion(version);
-    const { signal } = requireOperationOptions(options);
+    const { signal, onRequest } = requireOperationOptions(options);
     if (value.length === 0) {
-      return this.#deleteItem(key, signal);
+      return this.#deleteItem(key, signal, onRequest);
     }
     const names = this.#options.attributeNames;
     const input = applyDecorators("putItem", {
       TableName: this.#options.table,
       Item: { [names.key]: { B: key }, [names.version]: { B: value } },
     }, this.#options.decorators.putItem, (i) => [i.Item?.[names.key], i.Item?.[names.version]]);
-    try {
-      await this.#client.send(new PutItemCommand(input), httpOptions(signal, this.#options.requestTimeoutMs));
-    } catch (error) {
-      throw mapRequestFailure("PutItem", error, signal);
-    }
+    await this.#send(new PutItemCommand(input), "PutItem", signal, onRequest);
   }
 
   /**
@@ -199,8 +194,8 @@ export class DynamoResourceRepository implements ResourceRepository {
     const expected = requireVersion(current, "current");
     const replacement = requireVersion(next, "next");
     const actions = requireTransactItems(items, "items");
-    const { signal, onConflict } = requireConditionalWriteOptions(options);
-    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items: actions, signal, onConflict });
+    const { signal, onConflict, onRequest } = requireConditionalWriteOptions(options);
+    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items: actions, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
 
@@ -217,20 +212,36 @@ export class DynamoResourceRepository implements ResourceRepository {
    */
   async deleteResource(resource: Resource, options?: OperationOptions): Promise<void> {
     const key = this.#key(resource);
-    const { signal } = requireOperationOptions(options);
-    return this.#deleteItem(key, signal);
+    const { signal, onRequest } = requireOperationOptions(options);
+    return this.#deleteItem(key, signal, onRequest);
   }
 
-  async #deleteItem(key: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+  async #deleteItem(key: Uint8Array, signal: AbortSignal | undefined, onRequest: ((cost: RequestCost) => void) | undefined): Promise<void> {
     const names = this.#options.attributeNames;
     const input = applyDecorators("deleteItem", {
       TableName: this.#options.table,
       Key: { [names.key]: { B: key } },
     }, this.#options.decorators.deleteItem, (i) => [i.Key]);
+    await this.#send(new DeleteItemCommand(input), "DeleteItem", signal, onRequest);
+  }
+
+  /** Sends a request outside the version protocol: the answer's cost reported, a failure mapped to a typed error. */
+  async #send<O>(
+    command: GetItemCommand | PutItemCommand | DeleteItemCommand,
+    operation: "GetItem" | "PutItem" | "DeleteItem",
+    signal: AbortSignal | undefined,
+    onRequest: ((cost: RequestCost) => void) | undefined,
+  ): Promise<O> {
+    if (onRequest !== undefined) {
+      askForCapacity(command);
+    }
     try {
-      await this.#client.send(new DeleteItemCommand(input), httpOptions(signal, this.#options.requestTimeoutMs));
+      const output = (await this.#client.send(command as GetItemCommand, httpOptions(signal, this.#options.requestTimeoutMs))) as O;
+      reportRequestCost(onRequest, operation, output, true);
+      return output;
     } catch (error) {
-      throw mapRequestFailure("DeleteItem", error, signal);
+      reportRequestCost(onRequest, operation, error, false);
+      throw mapRequestFailure(operation, error, signal);
     }
   }
 

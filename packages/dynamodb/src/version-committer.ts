@@ -12,7 +12,7 @@ import {
   type TransactWriteItem,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { EMPTY_VERSION, type Resource, type Version, type VersionConflict } from "@projectionkit/core";
+import { EMPTY_VERSION, type Resource, type Version, type RequestCost, type VersionConflict } from "@projectionkit/core";
 import { AmbiguousCommitError, DynamoRequestError, MalformedVersionItemError } from "./commit-errors.js";
 import { dispatch, DispatchFailure } from "./dispatch.js";
 import { applyDecorators } from "./decorators.js";
@@ -34,6 +34,8 @@ export interface CommitRequest {
   readonly items: readonly TransactWriteItem[];
   readonly signal: AbortSignal | undefined;
   readonly onConflict: ((conflict: VersionConflict) => void) | undefined;
+  /** Receives the cost of each request sent (G6). */
+  readonly onRequest?: ((cost: RequestCost) => void) | undefined;
 }
 
 /**
@@ -156,7 +158,7 @@ export class VersionCommitter {
   async #attempt(prepared: PreparedCommit): Promise<boolean> {
     const { request, write } = prepared;
     const send = <O>(command: Parameters<typeof dispatch>[1]) =>
-      dispatch<O>(this.#client, command, request.signal, this.#options.requestTimeoutMs);
+      dispatch<O>(this.#client, command, request.signal, this.#options.requestTimeoutMs, request.onRequest);
     if (prepared.transaction !== undefined) {
       await send(new TransactWriteItemsCommand(prepared.transaction));
       return true;

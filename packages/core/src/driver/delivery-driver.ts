@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors/argument-errors.js";
 import { isRetryableError } from "../errors/projection-kit-error.js";
 import { decodeOffset, encodeOffset } from "../offset-codec.js";
-import type { OperationOptions } from "../operation-options.js";
+import type { OperationOptions, RequestCost } from "../operation-options.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import type { ProjectionMessageHandler } from "../projection-message-handler.js";
 import { compareVersions, EMPTY_VERSION, type Resource, type Version } from "../resource.js";
@@ -211,7 +211,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
 
   async #deliver(source: SourceEvent<E>, plan: DeliveryPlan, signal: AbortSignal | undefined): Promise<DeliveryReport<E>> {
     const started = performance.now();
-    const tally = { attempts: 0, conflicts: 0, retries: 0, reads: 0 };
+    const tally: Tally = { attempts: 0, conflicts: 0, retries: 0, reads: 0, requests: 0, readUnits: 0, writeUnits: 0 };
     const report = (outcome: DeliveryOutcome, extra: { storedVersion?: Version | undefined; error?: unknown } = {}): DeliveryReport<E> => ({
       source,
       outcome,
@@ -220,6 +220,9 @@ export class DeliveryDriver<E extends ProjectionEvent> {
       retries: tally.retries,
       durationMs: performance.now() - started,
       reads: tally.reads,
+      requests: tally.requests,
+      readUnits: tally.readUnits,
+      writeUnits: tally.writeUnits,
       ...extra,
     });
     let stored: Version | undefined;
@@ -242,7 +245,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
         }
         let reported: Version | undefined;
         tally.attempts++;
-        const applied = await this.#attempt(source, plan.resource, current, plan.next, signal, (version) => {
+        const applied = await this.#attempt(source, plan.resource, current, plan.next, signal, tally, (version) => {
           reported = version;
         });
         if (applied) {
@@ -293,6 +296,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
     current: Version,
     next: Version,
     signal: AbortSignal | undefined,
+    tally: Tally,
     onStored: (version: Version) => void,
   ): Promise<boolean> {
     const hint = this.#handler.timeoutHint(source.event);
@@ -304,6 +308,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
       return await this.#handler.handleEvent(resource, current, next, scope, source.event, {
         signal: attemptSignal,
         onConflict: (conflict) => onStored(conflict.storedVersion),
+        onRequest: (cost) => addCost(tally, cost),
       });
     } catch (error) {
       if (isAborted(deadline) && !isAborted(signal)) {
@@ -313,9 +318,9 @@ export class DeliveryDriver<E extends ProjectionEvent> {
     }
   }
 
-  async #read(resource: Resource, signal: AbortSignal | undefined, tally: { reads: number }): Promise<Version> {
+  async #read(resource: Resource, signal: AbortSignal | undefined, tally: Tally): Promise<Version> {
     tally.reads++;
-    return this.#handler.resourceVersion(resource, { signal });
+    return this.#handler.resourceVersion(resource, { signal, onRequest: (cost) => addCost(tally, cost) });
   }
 }
 
@@ -394,7 +399,29 @@ function checkOffsetVersion(version: Version): void {
 }
 
 function heldReport<E extends ProjectionEvent>(source: SourceEvent<E>): DeliveryReport<E> {
-  return { source, outcome: "held", attempts: 0, conflicts: 0, retries: 0, reads: 0, durationMs: 0 };
+  return { source, outcome: "held", attempts: 0, conflicts: 0, retries: 0, reads: 0, requests: 0, readUnits: 0, writeUnits: 0, durationMs: 0 };
+}
+
+/** What one delivery did so far. */
+interface Tally {
+  attempts: number;
+  conflicts: number;
+  retries: number;
+  reads: number;
+  requests: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+/** Adds a request the backend reported; units it did not report count as none. */
+function addCost(tally: Tally, cost: RequestCost): void {
+  tally.requests++;
+  tally.readUnits += finiteOrZero(cost.readUnits);
+  tally.writeUnits += finiteOrZero(cost.writeUnits);
+}
+
+function finiteOrZero(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
 const OUTCOME_COUNTER: Record<DeliveryOutcome, keyof DeliveryCounts> = {
@@ -413,4 +440,7 @@ function addTo(counts: DeliveryCounts, report: DeliveryReport<ProjectionEvent>):
   counts.retries += report.retries;
   counts.attempts += report.attempts;
   counts.reads += report.reads;
+  counts.requests += report.requests;
+  counts.readUnits += report.readUnits;
+  counts.writeUnits += report.writeUnits;
 }

@@ -39,6 +39,12 @@ export interface DeliveryReport<E extends ProjectionEvent = ProjectionEvent> {
   readonly retries: number;
   /** Reads of the stored version (a conflict the backend did not report it with, or a sequence's first event). */
   readonly reads: number;
+  /** Requests the backend reported sending for this delivery (`onRequest`); 0 for backends that report none. */
+  readonly requests: number;
+  /** Read capacity units those requests consumed, as far as the backend reported them. */
+  readonly readUnits: number;
+  /** Write capacity units those requests consumed, as far as the backend reported them. */
+  readonly writeUnits: number;
   /** Milliseconds from the start of the delivery to its outcome. */
   readonly durationMs: number;
   /** The stored version last seen, when known. */
@@ -69,6 +75,12 @@ export interface DeliveryCounts {
   attempts: number;
   /** Reads of a stored version. */
   reads: number;
+  /** Requests the backend reported (G6: backend cost where known). */
+  requests: number;
+  /** Read capacity units the backend reported. */
+  readUnits: number;
+  /** Write capacity units the backend reported. */
+  writeUnits: number;
 }
 
 /**
@@ -82,5 +94,5 @@ export interface DeliveryCounts {
  * ```
  */
 export function emptyCounts(): DeliveryCounts {
-  return { delivered: 0, applied: 0, duplicates: 0, gaps: 0, held: 0, failed: 0, cancelled: 0, conflicts: 0, retries: 0, attempts: 0, reads: 0 };
+  return { delivered: 0, applied: 0, duplicates: 0, gaps: 0, held: 0, failed: 0, cancelled: 0, conflicts: 0, retries: 0, attempts: 0, reads: 0, requests: 0, readUnits: 0, writeUnits: 0 };
 }
