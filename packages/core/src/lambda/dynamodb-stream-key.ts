@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "../errors/argument-errors.js";
 import { describeValue } from "../validation.js";
 import type { DynamoDBStreamRecordLike } from "./aws-event-shapes.js";
@@ -10,6 +11,12 @@ const STREAM_ARN = /^arn:[A-Za-z0-9-]+:dynamodb:[A-Za-z0-9-]*:\d*:table\/([A-Za-
  * `eventSourceARN`, a `/`, and the record's `Keys` as canonical JSON (attribute names sorted at
  * every level), e.g. `Orders/{"pk":{"S":"order-17"},"sk":{"N":"2"}}`. Table names cannot contain
  * `/`, so the form is unambiguous. Each item's changes are ordered by their sequence numbers.
+ *
+ * Keys can be large (a partition key up to 2048 bytes, a sort key up to 1024), and a backend puts
+ * the stream into a key of its own (the DynamoDB adapter: handler key + space + stream, at most
+ * 2048 bytes). So a stream over {@link MAX_READABLE_STREAM_BYTES} UTF-8 bytes is shortened to the
+ * table, `/#sha256:` and the SHA-256 of its canonical keys in hex, e.g.
+ * `Orders/#sha256:9f86d0…` (a `{` always starts the readable form, so the two never meet).
  *
  * @param record - the record.
  * @param argument - how to name the record in an error.
@@ -34,8 +41,24 @@ export function dynamoDBItemStream(record: DynamoDBStreamRecordLike, argument = 
   if (typeof keys !== "object" || keys === null || Array.isArray(keys) || Object.keys(keys).length === 0) {
     throw new InvalidArgumentError(`${argument}.dynamodb.Keys`, `expected the item's key attributes, got ${describeValue(keys)}`);
   }
-  return `${table}/${canonicalJson(keys, `${argument}.dynamodb.Keys`)}`;
+  const canonical = canonicalJson(keys, `${argument}.dynamodb.Keys`);
+  const stream = `${table}/${canonical}`;
+  if (new TextEncoder().encode(stream).length <= MAX_READABLE_STREAM_BYTES) {
+    return stream;
+  }
+  return `${table}/#sha256:${createHash("sha256").update(canonical, "utf8").digest("hex")}`;
 }
+
+/**
+ * The longest default DynamoDB Streams stream kept readable, in UTF-8 bytes; longer ones are
+ * hashed (see {@link dynamoDBItemStream}).
+ *
+ * @example
+ * ```ts
+ * const readable = new TextEncoder().encode(stream).length <= MAX_READABLE_STREAM_BYTES;
+ * ```
+ */
+export const MAX_READABLE_STREAM_BYTES = 512;
 
 /**
  * JSON with the names of every object sorted, so that equal values give equal strings whatever

@@ -32,7 +32,9 @@ export interface DynamoDBStreamsHandlerOptions<E extends ProjectionEvent, R exte
  * response.
  *
  * - The stream (resource) of a record is, by default, the item it changed: the table name from
- *   `eventSourceARN` and the record's `Keys` in canonical form; `streamOf` replaces it.
+ *   `eventSourceARN` and the record's `Keys` in canonical form (`Orders/{"pk":{"S":"o-1"}}`), or,
+ *   when that is over 512 UTF-8 bytes, the table and a SHA-256 of the canonical keys
+ *   (`Orders/#sha256:…`), so that it fits a backend's key; `streamOf` replaces it.
  * - The sequence is `dynamodb.SequenceNumber`, which is also the item identifier Lambda expects;
  *   `recordedAt` is `dynamodb.ApproximateCreationDateTime` (seconds).
  * - All records go to one `deliverAll` call: different streams in parallel, one stream in order.

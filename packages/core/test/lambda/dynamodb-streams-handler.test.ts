@@ -6,6 +6,7 @@ import {
   type RecordFailure,
 } from "@projectionkit/core";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBStreamHandler } from "aws-lambda";
+import { createHash } from "node:crypto";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { accountChange, accountEvent, ledger, STREAM_ARN } from "./fixtures.js";
 
@@ -67,6 +68,30 @@ describe("G5 dynamoDBStreamsHandler", () => {
     expect(again.batchItemFailures).toEqual([]);
     expect(driver.counts.duplicates).toBe(1);
     expect(projection.state.balances).toEqual({ "acc-9": 3 });
+  });
+
+  it("G5: an item whose keys make a stream over 512 bytes gets the table and a SHA-256 of its canonical keys as its stream, whatever the key order", async () => {
+    const { projection, driver } = ledger();
+    const handler = dynamoDBStreamsHandler(driver, { toEvent: accountEvent });
+    const sortKey = "é".repeat(600); // 1,200 UTF-8 bytes: a readable stream would not fit a backend's key
+    const keys = { account: { S: "acc-long" }, sk: { S: sortKey } };
+    const reversed = { sk: { S: sortKey }, account: { S: "acc-long" } };
+    const response = await handler({
+      Records: [
+        accountChange("acc-long", "600000000000000000001", { eventName: "INSERT" }, reversed),
+        accountChange("acc-long", "600000000000000000002", { eventName: "MODIFY", amount: 4 }, keys),
+      ],
+    });
+    expect(response.batchItemFailures).toEqual([]);
+    const digest = createHash("sha256").update(`{"account":{"S":"acc-long"},"sk":{"S":"${sortKey}"}}`, "utf8").digest("hex");
+    const hashed = `Accounts/#sha256:${digest}`;
+    expect(await projection.resourceVersion(streamResource(hashed))).toEqual(encodeSequence("600000000000000000002"));
+    expect(streamResource(hashed).length).toBeLessThanOrEqual(512);
+    expect(projection.state.balances).toEqual({ "acc-long": 4 });
+    // 512 bytes exactly stays readable.
+    const fits = "a".repeat(512 - 'Accounts/{"account":{"S":""}}'.length);
+    await handler({ Records: [accountChange(fits, "600000000000000000003", { eventName: "INSERT" })] });
+    expect(await projection.resourceVersion(streamResource(`Accounts/{"account":{"S":"${fits}"}}`))).toEqual(encodeSequence("600000000000000000003"));
   });
 
   it("G5: a poisoned record alone in its stream is the only record reported; the other streams apply", async () => {
