@@ -1,4 +1,5 @@
 import { describeProjectionConformance, describeResourceRepositoryConformance, type BackendContext, type ProjectionBackend } from "@projectionkit/conformance";
+import { isProjectionKitError } from "@projectionkit/core";
 import { DatabaseSync } from "node:sqlite";
 import { readProbeList, SqliteFaultInjector, sqliteProbeProjection, SqliteResourceRepository } from "../src/index.js";
 
@@ -26,6 +27,9 @@ function sqliteProbeBackend({ pause }: BackendContext): ProjectionBackend {
   return {
     handler: sqliteProbeProjection(database, pause, { hooks: faults.hooks }),
     readList: async (list) => readProbeList(database, list),
+    // The probe's failing item breaks a NOT NULL constraint: the statement error, caused by it.
+    isUserItemFailure: (error) =>
+      isProjectionKitError(error, "ERR_SQLITE_STATEMENT_FAILED") && /constraint/i.test(String((error.cause as Error | undefined)?.message)),
     faults,
     teardown: () => database.close(),
   };

@@ -39,6 +39,13 @@ export interface ProjectionBackend {
   readonly readList: (list: string) => Promise<readonly string[]>;
   /** Injects faults; required when the capabilities name any. */
   readonly faults?: FaultInjector | undefined;
+  /**
+   * Recognises the error a call rejects with when the probe's own item fails its condition (for
+   * DynamoDB: `isProjectionKitError(e, "ERR_ITEM_CONDITION_FAILED")`). When given, the kit checks
+   * that such a call rejects with that error and not another (a validation error, a timeout) that
+   * would hide why nothing was written. Default: any rejection is accepted.
+   */
+  readonly isUserItemFailure?: ((error: unknown) => boolean) | undefined;
   /** Releases what the backend holds; called after each test and each generated case. */
   readonly teardown?: (() => void | Promise<void>) | undefined;
 }

@@ -10,7 +10,7 @@ import {
 import { expect, it } from "vitest";
 import type { ProjectionBackend, ProjectionConformanceOptions } from "./backends.js";
 import { PROBE_EVENT_TYPE, probeEvent, UNEXPECTED_EVENT_TYPE, type ProbeEvent } from "./probe.js";
-import { settle, utf8, withBackend } from "./support.js";
+import { expectUserItemFailure, settle, utf8, withBackend } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
 const v0 = encodeOffset(0);
@@ -87,6 +87,7 @@ export function registerProjectionExamples(options: ProjectionConformanceOptions
     await backend.handler.handleEvent(r, EMPTY, v0, scope, event("e0"));
     const outcome = await settle(backend.handler.handleEvent(r, v0, v1, scope, event("e1", true)));
     expect(outcome.ok, "a failing user item must reject the call").toBe(false);
+    expectUserItemFailure(backend, outcome.ok ? undefined : outcome.error, "e1 with a failing user item");
     expect(await backend.readList(list)).toEqual(["e0"]);
     expect(await backend.handler.resourceVersion(r)).toEqual(v0);
     expect(await backend.handler.handleEvent(r, v0, v1, scope, event("e1"))).toBe(true);

@@ -1,4 +1,6 @@
 import { encodeOffset, isEmptyVersion, type Version } from "@projectionkit/core";
+import { expect } from "vitest";
+import type { ProjectionBackend } from "./backends.js";
 
 const encoder = new TextEncoder();
 
@@ -88,4 +90,24 @@ export async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value:
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/**
+ * Checks that a call whose probe item failed its condition rejected with the backend's own error
+ * for that, when the backend says how to recognise it ({@link ProjectionBackend.isUserItemFailure}).
+ *
+ * @param backend - the backend under test.
+ * @param error - the rejection of the call's last attempt.
+ * @param context - what was delivered, for the message.
+ *
+ * @example
+ * ```ts
+ * expectUserItemFailure(backend, outcome.errors.at(-1), "e1 with a failing user item");
+ * ```
+ */
+export function expectUserItemFailure(backend: ProjectionBackend, error: unknown, context: string): void {
+  if (backend.isUserItemFailure === undefined) {
+    return;
+  }
+  expect(backend.isUserItemFailure(error), `${context}: rejected with ${String(error)}, not the backend's failed-item error`).toBe(true);
 }

@@ -10,6 +10,11 @@ import {
 import { memoryProjection, MemoryResourceRepository } from "@projectionkit/memory";
 import { describe, expect, it } from "vitest";
 
+/** What the probe's failing user item throws (the memory store's form of a failed condition). */
+class ProbeItemFailedError extends Error {
+  override readonly name = "ProbeItemFailedError";
+}
+
 /** The probe projection's state: each list's ids, in order. */
 interface ProbeState {
   readonly lists: Record<string, string[]>;
@@ -48,7 +53,7 @@ function memoryProbeBackend({ pause }: BackendContext): ProjectionBackend {
       async handleEvent(state, _scope, event) {
         await pause();
         if (event.failUserItem === true) {
-          throw new Error(`the probe's own write for ${event.id} failed its condition`);
+          throw new ProbeItemFailedError(`the probe's own write for ${event.id} failed its condition`);
         }
         (state.lists[event.list] ??= []).push(event.id);
       },
@@ -73,6 +78,7 @@ function memoryProbeBackend({ pause }: BackendContext): ProjectionBackend {
   return {
     handler: projection,
     readList: async (list) => projection.state.lists[list] ?? [],
+    isUserItemFailure: (error) => error instanceof ProbeItemFailedError,
     faults: {
       inject: (kind, times = 1) => pending.push(...Array.from({ length: times }, () => kind)),
       reset: () => pending.splice(0),

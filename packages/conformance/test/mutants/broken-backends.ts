@@ -33,7 +33,9 @@ export type Mutation =
   /** Keeps an empty version as a stored value instead of deleting (a poisoned resource). */
   | "keeps-empty-version"
   /** Resolves true for an empty next version but keeps the old version. */
-  | "drops-empty-next";
+  | "drops-empty-next"
+  /** Rejects a failing user item with a misleading error (a timeout) instead of its own. */
+  | "misreports-item-failure";
 
 export const MUTATIONS: readonly Mutation[] = [
   "none",
@@ -43,7 +45,13 @@ export const MUTATIONS: readonly Mutation[] = [
   "read-then-write",
   "keeps-empty-version",
   "drops-empty-next",
+  "misreports-item-failure",
 ];
+
+/** The error the probe's own failed write rejects with (what `isUserItemFailure` recognises). */
+export class ProbeItemFailedError extends Error {
+  override readonly name = "ProbeItemFailedError";
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -191,7 +199,9 @@ export function brokenProjection(mutation: Mutation, { pause }: BackendContext):
     }
     await pause();
     if (event.failUserItem === true) {
-      throw new Error(`the probe's own write for ${event.id} failed its condition`);
+      throw mutation === "misreports-item-failure"
+        ? Object.assign(new Error(`timed out writing ${event.id}`), { name: "TimeoutError" })
+        : new ProbeItemFailedError(`the probe's own write for ${event.id} failed its condition`);
     }
     if (takeFault("before-commit")) {
       throw new Error("injected: before commit");
@@ -233,6 +243,7 @@ export function brokenProjection(mutation: Mutation, { pause }: BackendContext):
   return {
     handler,
     readList: async (list) => lists.get(list) ?? [],
+    isUserItemFailure: (error) => error instanceof ProbeItemFailedError,
     faults: {
       inject: (kind, times = 1) => pending.push(...Array.from({ length: times }, () => kind)),
       reset: () => pending.splice(0),

@@ -16,6 +16,7 @@ import {
   type ProjectionBackend,
   type RepositoryBackend,
 } from "@projectionkit/conformance";
+import { isProjectionKitError } from "@projectionkit/core";
 import { documentItem, dynamoProjection, DynamoResourceRepository, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { injectFault, lostResponseError, serviceException, type FaultPlan } from "../support/faults.js";
 
@@ -296,6 +297,7 @@ export function dynamoProjectionBackend(makeClient: () => DynamoDBClient, tables
       handler: dynamoProjection(client, versions, probeHandler(handlerKey, lists, pause)),
       readList: (list) => readProbeList(client, lists, handlerKey, list),
       faults: dynamoFaultInjector(client),
+      isUserItemFailure: (error) => isProjectionKitError(error, "ERR_ITEM_CONDITION_FAILED"),
       teardown: () => client.destroy(),
     };
   };
