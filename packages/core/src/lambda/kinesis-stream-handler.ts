@@ -37,7 +37,11 @@ export interface KinesisStreamHandlerOptions<E extends ProjectionEvent, R extend
  * - The stream (resource) of a record is, by default, `kinesis.partitionKey`; `streamOf` replaces it.
  * - The sequence is `kinesis.sequenceNumber`, which is also the item identifier Lambda expects;
  *   `recordedAt` is `kinesis.approximateArrivalTimestamp` (seconds); `toEvent` receives the
- *   base64-decoded `kinesis.data`. Records aggregated by the KPL are not de-aggregated.
+ *   base64-decoded `kinesis.data`. A record aggregated by the Kinesis Producer Library (its data
+ *   starts with the KPL's magic bytes `F3 89 9A C2`) holds several user records, possibly of
+ *   different partition keys, under one sequence number, which one event per sequence cannot
+ *   express: it fails with `InvalidArgumentError` (`argument` ends in `kinesis.data`) instead of
+ *   being projected as one event. Turn aggregation off in the producer, or de-aggregate first.
  * - All records go to one `deliverAll` call: different streams in parallel, one stream in order.
  * - `batchItemFailures` lists the records whose outcome is failed, gap, held or cancelled, never
  *   duplicates nor applied or skipped records. A record that cannot be read is failed and the
@@ -86,5 +90,14 @@ function decodeBase64(data: unknown, argument: string): Uint8Array {
     throw new InvalidArgumentError(argument, "expected base64 data");
   }
   const bytes = Buffer.from(data, "base64");
+  if (KPL_MAGIC.every((byte, index) => bytes[index] === byte)) {
+    throw new InvalidArgumentError(
+      argument,
+      "a record aggregated by the Kinesis Producer Library (magic bytes F3 89 9A C2): its user records share one sequence number; turn KPL aggregation off or de-aggregate the records before projecting them",
+    );
+  }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+/** The first bytes of a KPL-aggregated record's data. */
+const KPL_MAGIC = [0xf3, 0x89, 0x9a, 0xc2] as const;

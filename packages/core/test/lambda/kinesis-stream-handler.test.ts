@@ -109,6 +109,28 @@ describe("G5 kinesisStreamHandler", () => {
     expect(failures[0]?.error).toMatchObject({ code: "ERR_INVALID_ARGUMENT", argument: "event.Records[0].kinesis.data" });
   });
 
+  it("G5: a KPL-aggregated record fails (its user records share one sequence number) and never reaches toEvent; the other keys apply", async () => {
+    const { driver, projection } = ledger();
+    const failures: RecordFailure<KinesisStreamRecord>[] = [];
+    const seen: string[] = [];
+    const handler = kinesisStreamHandler(driver, {
+      toEvent: (record: KinesisStreamRecord, data: Uint8Array) => {
+        seen.push(record.kinesis.sequenceNumber);
+        return ledgerEventFromData(record, data);
+      },
+      onFailure: (f) => failures.push(f),
+    });
+    const aggregated = kinesisRecord("acc-1", seq(0), opened("acc-1", 0));
+    // The KPL's magic number, then (here, abbreviated) the protobuf AggregatedRecord and its MD5.
+    const data = Buffer.concat([Buffer.from([0xf3, 0x89, 0x9a, 0xc2]), Buffer.from("0a0561632d31", "hex")]).toString("base64");
+    const response = await handler({ Records: [{ ...aggregated, kinesis: { ...aggregated.kinesis, data } }, kinesisRecord("acc-2", seq(1), opened("acc-2", 1))] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: seq(0) }]);
+    expect(failures[0]?.error).toMatchObject({ code: "ERR_INVALID_ARGUMENT", argument: "event.Records[0].kinesis.data" });
+    expect(String((failures[0]?.error as Error).message)).toMatch(/Kinesis Producer Library/);
+    expect(seen).toEqual([seq(1)]);
+    expect(Object.keys(projection.state.balances)).toEqual(["acc-2"]);
+  });
+
   it("G5: a streamOf that throws fails its record and holds every later record of the batch, whatever its key", async () => {
     const { projection, driver } = ledger();
     const handler = kinesisStreamHandler(driver, {
