@@ -24,8 +24,8 @@ import {
 import { requireClient, requireTableName, resolveAdapterOptions, type DynamoAdapterOptions, type ResolvedAdapterOptions } from "./adapter-options.js";
 import { applyDecorators } from "./decorators.js";
 import { requireTransactItems } from "./transact-items.js";
-import { askForCapacity, reportRequestCost } from "./request-cost.js";
-import { httpOptions, mapRequestFailure } from "./request-failure.js";
+import { dispatch, DispatchFailure } from "./dispatch.js";
+import { mapRequestFailure } from "./request-failure.js";
 import { versionItemKey } from "./table-layout.js";
 import { VersionCommitter } from "./version-committer.js";
 
@@ -232,16 +232,10 @@ export class DynamoResourceRepository implements ResourceRepository {
     signal: AbortSignal | undefined,
     onRequest: ((cost: RequestCost) => void) | undefined,
   ): Promise<O> {
-    if (onRequest !== undefined) {
-      askForCapacity(command);
-    }
     try {
-      const output = (await this.#client.send(command as GetItemCommand, httpOptions(signal, this.#options.requestTimeoutMs))) as O;
-      reportRequestCost(onRequest, operation, output, true);
-      return output;
-    } catch (error) {
-      reportRequestCost(onRequest, operation, error, false);
-      throw mapRequestFailure(operation, error, signal);
+      return await dispatch<O>(this.#client, command, signal, this.#options.requestTimeoutMs, onRequest);
+    } catch (failure) {
+      throw mapRequestFailure(operation, failure instanceof DispatchFailure ? failure.error : failure, signal);
     }
   }
 
