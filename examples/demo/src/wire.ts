@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// A middleware sees every command of the client: its input and output are loosely typed here.
 type Handler = (args: any) => Promise<any>;
 
 /** What crossed the wire: requests by command (throttled ones included). */
