@@ -51,5 +51,5 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   G3: "bounded exponential backoff with jitter for retryable errors, per-attempt deadlines, cancellation",
   G4: "different resources in parallel up to a bound, one resource in order",
   G5: "Lambda handlers returning partial batch failures for real failures only",
-  G6: "hooks for every outcome with timing, and counts; no payloads logged",
+  G6: "hooks for every outcome with timing and backend cost where known, and counts; no payloads logged",
 });
