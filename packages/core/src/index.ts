@@ -36,6 +36,11 @@ export {
 export { MAX_IDENTITY_NAME_LENGTH, validateIdentity, validateIdentityKey, type Identity } from "./identity.js";
 export { decodeOffset, encodeOffset, OFFSET_VERSION_LENGTH } from "./offset-codec.js";
 export type { ConditionalWriteOptions, OperationOptions, RequestCost, VersionConflict } from "./operation-options.js";
+export type { BatchDelivery, BatchOptions, BatchResult, BatchStop, CheckedBatchDelivery } from "./event-batch.js";
+export { requireKnownKeys } from "./option-keys.js";
+export type { CheckedConditionalOptions, CheckedOptions, EventBatchCall, EventCall } from "./backend/checked-calls.js";
+export { ResourceRepositoryBase } from "./backend/resource-repository-base.js";
+export { ProjectionHandlerBase, type ProjectionLogic } from "./backend/projection-handler-base.js";
 export {
   readProjectionConfiguration,
   requireHandledEvent,
@@ -72,7 +77,9 @@ export type { DriverHooks } from "./driver/driver-hooks.js";
 export { backoffDelay, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./driver/retry-policy.js";
 export type { OffsetSourceEvent, SequenceSourceEvent, SourceEvent, SourceEventBase } from "./driver/source-event.js";
 export {
+  CONDITIONAL_WRITE_OPTION_KEYS,
   describeValue,
+  OPERATION_OPTION_KEYS,
   requireConditionalWriteOptions,
   requireOperationOptions,
   requireResource,

@@ -4,7 +4,7 @@ import { isProjectionKitError } from "./errors/projection-kit-error.js";
 import { validateIdentity, type Identity } from "./identity.js";
 import type { ProjectionConfigurer } from "./projection-configurer.js";
 import type { ProjectionEvent } from "./projection-event.js";
-import { describeValue } from "./validation.js";
+import { describeValue } from "./describe-value.js";
 
 /**
  * What a handler declared in `configure`, checked.
@@ -127,6 +127,7 @@ function configureOnce<E extends ProjectionEvent>(handler: Configurable<E>): Pro
  *
  * @param configuration - the handler's configuration.
  * @param event - the event received.
+ * @param argument - its name, for the error. Default `"event"`.
  * @returns the event.
  * @throws {@link UnexpectedMessageError} for an undeclared type; {@link InvalidArgumentError} when
  *   `event` is not an object with a string `type`.
@@ -136,9 +137,9 @@ function configureOnce<E extends ProjectionEvent>(handler: Configurable<E>): Pro
  * requireHandledEvent(configuration, event); // throws ERR_UNEXPECTED_MESSAGE if undeclared
  * ```
  */
-export function requireHandledEvent<E extends ProjectionEvent>(configuration: ProjectionConfiguration<E>, event: E): E {
+export function requireHandledEvent<E extends ProjectionEvent>(configuration: ProjectionConfiguration<E>, event: E, argument = "event"): E {
   if (typeof event !== "object" || event === null || typeof event.type !== "string") {
-    throw new InvalidArgumentError("event", `expected an object with a string type, got ${describeValue(event)}`);
+    throw new InvalidArgumentError(argument, `expected an object with a string type, got ${describeValue(event)}`);
   }
   if (!configuration.eventTypes.has(event.type)) {
     throw new UnexpectedMessageError(configuration.identity.name, event.type);

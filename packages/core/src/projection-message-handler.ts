@@ -1,3 +1,4 @@
+import type { BatchDelivery, BatchOptions, BatchResult } from "./event-batch.js";
 import type { ConditionalWriteOptions, OperationOptions } from "./operation-options.js";
 import type { ProjectionConfigurer } from "./projection-configurer.js";
 import type { ProjectionEvent } from "./projection-event.js";
@@ -61,6 +62,26 @@ export interface ProjectionMessageHandler<E extends ProjectionEvent = Projection
     event: E,
     options?: ConditionalWriteOptions,
   ): Promise<boolean>;
+
+  /**
+   * Optional batch capability (B1–B4): applies consecutive events of one resource in as few atomic
+   * requests as the backend can. Each delivery's `current` must be the previous delivery's `next`.
+   * Requests are sent in order, each atomic, and the batch stops at the first that does not commit:
+   * a prefix of the deliveries is applied, and the result says how many, how many requests it took,
+   * and where and why it stopped (a conflict, with the stored version when the backend learned it
+   * (H7), or an error). Nothing after the stopping point is written (B2). A lost response never
+   * doubles an event, and of two batches racing on one resource never both apply the same delivery
+   * (B3). Engines drive a handler without it one event at a time, with the same outcomes (B4).
+   *
+   * The promise rejects only for bad arguments (before any I/O); failures of the backend are
+   * reported in the result, since a prefix may have committed before them.
+   *
+   * @param resource - the resource of every delivery, non-empty.
+   * @param deliveries - the events in order, each with its versions and scope.
+   * @param options - an abort signal, and `onRequest` for the cost of each request.
+   * @returns how many deliveries were applied and, if not all, where and why it stopped.
+   */
+  handleEventBatch?(resource: Resource, deliveries: readonly BatchDelivery<E>[], options?: BatchOptions): Promise<BatchResult>;
 
   /**
    * Reads the stored version of `resource` (H4); the empty version if there is none.

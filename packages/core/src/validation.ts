@@ -1,6 +1,16 @@
 import { InvalidArgumentError, InvalidResourceError, InvalidVersionError } from "./errors/argument-errors.js";
 import type { ConditionalWriteOptions, OperationOptions } from "./operation-options.js";
+import { describeValue } from "./describe-value.js";
+import { requireKnownKeys } from "./option-keys.js";
 import { EMPTY_VERSION, type Resource, type Version } from "./resource.js";
+
+export { describeValue } from "./describe-value.js";
+
+/** The keys of {@link OperationOptions}. */
+export const OPERATION_OPTION_KEYS: readonly string[] = Object.freeze(["signal", "onRequest"]);
+
+/** The keys of {@link ConditionalWriteOptions}. */
+export const CONDITIONAL_WRITE_OPTION_KEYS: readonly string[] = Object.freeze([...OPERATION_OPTION_KEYS, "onConflict"]);
 
 /**
  * Checks that `value` is a resource (a non-empty `Uint8Array`) and returns it. Adapters call it
@@ -52,11 +62,14 @@ export function requireVersion(value: unknown, argument = "version"): Version {
 
 /**
  * Checks an options object of an asynchronous operation: it may be absent; if present it must be
- * an object whose `signal`, if any, is an `AbortSignal`. Then throws the signal's reason if it is
- * already aborted, so that an aborted call does no work.
+ * an object with only known keys (E2: a misspelt `signal` is an error, never ignored) whose
+ * `signal`, if any, is an `AbortSignal` and `onRequest`, if any, a function. Then throws the
+ * signal's reason if it is already aborted, so that an aborted call does no work.
  *
  * @param value - the options argument as received.
  * @param argument - its name, for the error. Default `"options"`.
+ * @param extraKeys - keys the caller accepts besides `signal` and `onRequest`; the caller checks
+ *   their values.
  * @returns the options, or an empty object.
  * @throws {@link InvalidArgumentError} for malformed options; the abort reason when aborted.
  *
@@ -71,23 +84,19 @@ export function requireVersion(value: unknown, argument = "version"): Version {
 export function requireOperationOptions<O extends OperationOptions>(
   value: O | undefined,
   argument = "options",
+  extraKeys: readonly string[] = [],
 ): Partial<O> {
-  if (value === undefined || value === null) {
-    return {};
-  }
-  if (typeof value !== "object") {
-    throw new InvalidArgumentError(argument, `expected an object, got ${describeValue(value)}`);
-  }
-  const signal: unknown = value.signal;
+  const options = requireKnownKeys(value, argument, extraKeys.length === 0 ? OPERATION_OPTION_KEYS : [...OPERATION_OPTION_KEYS, ...extraKeys]);
+  const signal: unknown = options["signal"];
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`${argument}.signal`, `expected an AbortSignal, got ${describeValue(signal)}`);
   }
-  const onRequest: unknown = value.onRequest;
+  const onRequest: unknown = options["onRequest"];
   if (onRequest !== undefined && typeof onRequest !== "function") {
     throw new InvalidArgumentError(`${argument}.onRequest`, `expected a function, got ${describeValue(onRequest)}`);
   }
   signal?.throwIfAborted();
-  return value;
+  return options as Partial<O>;
 }
 
 /**
@@ -108,7 +117,7 @@ export function requireConditionalWriteOptions(
   value: ConditionalWriteOptions | undefined,
   argument = "options",
 ): ConditionalWriteOptions {
-  const options = requireOperationOptions(value, argument);
+  const options = requireOperationOptions(value, argument, ["onConflict"]);
   if (options.onConflict !== undefined && typeof options.onConflict !== "function") {
     throw new InvalidArgumentError(
       `${argument}.onConflict`,
@@ -116,27 +125,4 @@ export function requireConditionalWriteOptions(
     );
   }
   return options;
-}
-
-/**
- * Names a value's type for an error message without dumping its contents (which may be large or
- * secret). Adapters use it in their argument errors.
- *
- * @param value - any value.
- * @returns `"null"`, the constructor name of an object, or the `typeof` of anything else.
- *
- * @example
- * ```ts
- * describeValue(new Uint16Array(2)); // "Uint16Array"
- * describeValue("x"); // "string"
- * ```
- */
-export function describeValue(value: unknown): string {
-  if (value === null) {
-    return "null";
-  }
-  if (typeof value === "object") {
-    return value.constructor?.name ?? "object";
-  }
-  return typeof value;
 }

@@ -182,7 +182,7 @@ function resolveCommon<I>(given: Record<string, unknown>, operation: string): Re
   if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
     throw new InvalidArgumentError("options.waitTimeoutMs", `expected a positive number of milliseconds, got ${typeof timeout === "number" ? String(timeout) : describeValue(timeout)}`);
   }
-  const { signal } = requireOperationOptions(given as OperationOptions);
+  const { signal } = requireOperationOptions({ signal: given["signal"] } as OperationOptions);
   const decorators = (given["decorators"] as Record<string, Decorators<I> | undefined> | undefined)?.[operation];
   return {
     signal,

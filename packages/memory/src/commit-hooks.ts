@@ -11,8 +11,10 @@ import { InvalidArgumentError, type ProjectionEvent, type Resource } from "@proj
 export interface CommitContext<E extends ProjectionEvent = ProjectionEvent> {
   /** The resource whose version moves. */
   readonly resource: Resource;
-  /** The event being committed. */
+  /** The event being committed (the last one, when a batch commits several). */
   readonly event: E;
+  /** Every event of the commit, in order: one, or several for a batch. */
+  readonly events: readonly E[];
 }
 
 /**

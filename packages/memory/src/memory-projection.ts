@@ -1,23 +1,20 @@
 import {
   InvalidArgumentError,
-  readProjectionConfiguration,
-  requireConditionalWriteOptions,
-  requireHandledEvent,
-  requireOperationOptions,
-  requireResource,
-  requireVersion,
-  type ConditionalWriteOptions,
+  ProjectionHandlerBase,
+  requireKnownKeys,
+  type BatchDelivery,
+  type BatchOptions,
+  type BatchResult,
+  type CheckedConditionalOptions,
+  type CheckedOptions,
+  type EventBatchCall,
+  type EventCall,
   type Identity,
-  type OperationOptions,
   type ProjectionCompactScope,
-  type ProjectionConfiguration,
-  type ProjectionConfigurer,
   type ProjectionEvent,
-  type ProjectionEventScope,
   type ProjectionMessageHandler,
   type Resource,
   type Version,
-  type VersionInput,
 } from "@projectionkit/core";
 import { enableMapSet, type Draft } from "immer";
 import type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
@@ -63,6 +60,18 @@ export interface MemoryProjection<S, E extends ProjectionEvent = ProjectionEvent
   readonly state: S;
   /** The identity the handler declared. */
   readonly identity: Identity;
+  /**
+   * Applies consecutive events of one resource with one commit (B1–B3): the handler runs for each
+   * event in order, and the events that applied, from the first, are committed together with the
+   * last one's `next`. A handler that throws stops the batch there; the events before it are
+   * committed.
+   *
+   * @param resource - the resource of every delivery.
+   * @param deliveries - the events in order; each `current` is the previous delivery's `next`.
+   * @param options - an abort signal.
+   * @returns how many were applied and, if not all, where and why it stopped.
+   */
+  handleEventBatch(resource: Resource, deliveries: readonly BatchDelivery<E>[], options?: BatchOptions): Promise<BatchResult>;
 }
 
 /**
@@ -105,9 +114,8 @@ export function memoryProjection<S, E extends ProjectionEvent>(
   return new BoundMemoryProjection(handler, options);
 }
 
-class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProjection<S, E> {
+class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHandlerBase<E> implements MemoryProjection<S, E> {
   readonly #handler: MemoryProjectionHandler<S, E>;
-  readonly #configuration: ProjectionConfiguration<E>;
   readonly #drafts: StateDrafts;
   readonly #versions = new VersionMap();
   readonly #queue = new SerialQueue();
@@ -115,20 +123,18 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProje
   #state: S;
 
   constructor(handler: MemoryProjectionHandler<S, E>, options: MemoryProjectionOptions<E>) {
-    this.#configuration = readProjectionConfiguration(handler);
+    super(handler);
     if (typeof handler.handleEvent !== "function") {
       throw new InvalidArgumentError("handler.handleEvent", "expected a function");
     }
-    if (typeof options !== "object" || options === null) {
-      throw new InvalidArgumentError("options", "expected an object");
-    }
-    if (options.freeze !== undefined && typeof options.freeze !== "boolean") {
+    const { freeze, hooks } = requireKnownKeys(options, "options", ["freeze", "hooks"]) as MemoryProjectionOptions<E>;
+    if (freeze !== undefined && typeof freeze !== "boolean") {
       throw new InvalidArgumentError("options.freeze", "expected a boolean");
     }
-    this.#hooks = requireCommitHooks(options.hooks);
+    this.#hooks = requireCommitHooks(hooks);
     enableMapSet();
     this.#handler = handler;
-    this.#drafts = new StateDrafts(options.freeze ?? true);
+    this.#drafts = new StateDrafts(freeze ?? true);
     try {
       this.#state = this.#drafts.accept(handler.initialState);
     } catch (error) {
@@ -140,84 +146,104 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProje
     return this.#state;
   }
 
-  get identity(): Identity {
-    return this.#configuration.identity;
-  }
-
-  configure(configurer: ProjectionConfigurer<E>): void {
-    this.#handler.configure(configurer);
-  }
-
-  async handleEvent(
-    resource: Resource,
-    current: VersionInput,
-    next: VersionInput,
-    scope: ProjectionEventScope,
-    event: E,
-    options?: ConditionalWriteOptions,
-  ): Promise<boolean> {
-    requireResource(resource);
-    const expected = requireVersion(current, "current");
-    const replacement = requireVersion(next, "next");
-    requireHandledEvent(this.#configuration, event);
-    const { signal, onConflict } = requireConditionalWriteOptions(options);
-
+  protected async _handleEvent({ resource, current, next, scope, event, signal, onConflict }: EventCall<E>): Promise<boolean> {
     // A conflict needs no turn in the queue: the check is a valid linearisation point.
-    if (this.#conflicts(resource, expected, onConflict)) {
+    if (this.#conflicts(resource, current, onConflict)) {
       return false;
     }
     return this.#queue.run(async () => {
-      if (this.#conflicts(resource, expected, onConflict)) {
+      if (this.#conflicts(resource, current, onConflict)) {
         return false;
       }
-      const nextState = await this.#produce((draft) => this.#handler.handleEvent(draft, scope, event, { signal }));
+      const nextState = await this.#produce(this.#state, (draft) => this.#handler.handleEvent(draft, scope, event, { signal }));
       signal?.throwIfAborted();
       // `closeResource` does not queue, so the version may have moved while the handler ran.
-      if (this.#conflicts(resource, expected, onConflict)) {
+      if (this.#conflicts(resource, current, onConflict)) {
         return false;
       }
-      await this.#hooks.beforeCommit?.({ resource, event });
-      this.#state = nextState;
-      this.#versions.set(resource, replacement);
-      await this.#hooks.afterCommit?.({ resource, event });
+      await this.#commit(resource, nextState, next, [event]);
       return true;
     }, signal);
   }
 
-  async resourceVersion(resource: Resource, options?: OperationOptions): Promise<Version> {
-    requireResource(resource);
-    requireOperationOptions(options);
+  /** One commit for the run: the events that applied, from the first, with the last one's version. */
+  protected override async _handleEventBatch({ resource, deliveries, signal }: EventBatchCall<E>): Promise<BatchResult> {
+    const first = deliveries[0] as EventBatchCall<E>["deliveries"][number];
+    let storedVersion: Version | undefined;
+    const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
+      storedVersion = conflict.storedVersion;
+    };
+    if (this.#conflicts(resource, first.current, onConflict)) {
+      return { applied: 0, requests: 0, stopped: { index: 0, reason: "conflict", storedVersion } };
+    }
+    try {
+      return await this.#queue.run(async (): Promise<BatchResult> => {
+        if (this.#conflicts(resource, first.current, onConflict)) {
+          return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
+        }
+        let state = this.#state;
+        let applied = 0;
+        let failure: { error: unknown } | undefined;
+        for (const delivery of deliveries) {
+          try {
+            state = await this.#produce(state, (draft) => this.#handler.handleEvent(draft, delivery.scope, delivery.event, { signal }));
+          } catch (error) {
+            failure = { error };
+            break;
+          }
+          applied++;
+        }
+        signal?.throwIfAborted();
+        if (applied === 0) {
+          return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error: failure?.error } };
+        }
+        if (this.#conflicts(resource, first.current, onConflict)) {
+          return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
+        }
+        const committed = deliveries.slice(0, applied);
+        await this.#commit(resource, state, (committed[applied - 1] as (typeof committed)[number]).next, committed.map((d) => d.event));
+        return {
+          applied,
+          requests: 1,
+          stopped: failure === undefined ? undefined : { index: applied, reason: "error", error: failure.error },
+        };
+      }, signal);
+    } catch (error) {
+      // The queue's wait was aborted, a hook failed before or after the commit, or the signal aborted.
+      return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error } };
+    }
+  }
+
+  protected async _resourceVersion(resource: Resource): Promise<Version> {
     return this.#versions.get(resource);
   }
 
-  async closeResource(resource: Resource, options?: OperationOptions): Promise<void> {
-    requireResource(resource);
-    requireOperationOptions(options);
+  protected async _closeResource(resource: Resource): Promise<void> {
     this.#versions.set(resource, new Uint8Array(0));
   }
 
-  timeoutHint(event: E): number {
-    return this.#handler.timeoutHint?.(event) ?? 0;
-  }
-
-  async compact(scope: ProjectionCompactScope, options?: OperationOptions): Promise<void> {
-    const { signal } = requireOperationOptions(options);
+  protected async _compact(scope: ProjectionCompactScope, { signal }: CheckedOptions): Promise<void> {
     const compact = this.#handler.compact?.bind(this.#handler);
     if (compact === undefined) {
       return;
     }
     await this.#queue.run(async () => {
-      const nextState = await this.#produce((draft) => compact(draft, scope, { signal }));
+      const nextState = await this.#produce(this.#state, (draft) => compact(draft, scope, { signal }));
       signal?.throwIfAborted();
       this.#state = nextState;
     }, signal);
   }
 
-  #conflicts(
-    resource: Resource,
-    expected: Version,
-    onConflict: ConditionalWriteOptions["onConflict"],
-  ): boolean {
+  /** Commits a state and a version together, between the commit hooks. */
+  async #commit(resource: Resource, nextState: S, version: Version, events: readonly E[]): Promise<void> {
+    const context = { resource, event: events[events.length - 1] as E, events };
+    await this.#hooks.beforeCommit?.(context);
+    this.#state = nextState;
+    this.#versions.set(resource, version);
+    await this.#hooks.afterCommit?.(context);
+  }
+
+  #conflicts(resource: Resource, expected: Version, onConflict: CheckedConditionalOptions["onConflict"]): boolean {
     if (this.#versions.matches(resource, expected)) {
       return false;
     }
@@ -225,7 +251,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> implements MemoryProje
     return true;
   }
 
-  #produce(update: (draft: Draft<S>) => StateUpdate<S>): Promise<S> {
-    return this.#drafts.apply(this.#state, update);
+  #produce(base: S, update: (draft: Draft<S>) => StateUpdate<S>): Promise<S> {
+    return this.#drafts.apply(base, update);
   }
 }

@@ -1,0 +1,259 @@
+import { describe, expect, it } from "vitest";
+import {
+  createEventScope,
+  EMPTY_VERSION,
+  encodeOffset,
+  isProjectionKitError,
+  ProjectionHandlerBase,
+  ResourceRepositoryBase,
+  versionsEqual,
+  type BatchResult,
+  type CheckedConditionalOptions,
+  type EventBatchCall,
+  type EventCall,
+  type Resource,
+  type Version,
+} from "@projectionkit/core";
+
+type Noted = { type: "Noted"; note: string };
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** A projection on a Map that keeps the arrays it is given (the base must make that safe). */
+class MapProjection extends ProjectionHandlerBase<Noted> {
+  readonly versions = new Map<string, Version>();
+  readonly notes: string[] = [];
+  calls = 0;
+  failOn: string | undefined;
+
+  constructor() {
+    super({
+      configure(c) {
+        c.identity("notes", "3c8e7a52-0f4b-4f0e-9a51-8d2b7c1e6f90");
+        c.handlesEvents("Noted");
+      },
+    });
+  }
+
+  protected async _handleEvent({ resource, current, next, event, onConflict }: EventCall<Noted>): Promise<boolean> {
+    this.calls++;
+    const stored = this.versions.get(hex(resource)) ?? EMPTY_VERSION;
+    if (!versionsEqual(stored, current)) {
+      onConflict?.({ resource, expectedVersion: current, storedVersion: stored });
+      return false;
+    }
+    if (event.note === this.failOn) throw new Error(`cannot note ${event.note}`);
+    this.versions.set(hex(resource), next);
+    this.notes.push(event.note);
+    return true;
+  }
+  protected async _resourceVersion(resource: Resource): Promise<Version> {
+    this.calls++;
+    return this.versions.get(hex(resource)) ?? EMPTY_VERSION;
+  }
+  protected async _closeResource(resource: Resource): Promise<void> {
+    this.calls++;
+    this.versions.delete(hex(resource));
+  }
+  protected async _compact(): Promise<void> {
+    this.calls++;
+  }
+}
+
+/** The same, with a batch hook that records that it was used. */
+class BatchingMapProjection extends MapProjection {
+  batches = 0;
+  protected override async _handleEventBatch(call: EventBatchCall<Noted>): Promise<BatchResult> {
+    this.batches++;
+    const first = call.deliveries[0]!;
+    const stored = this.versions.get(hex(call.resource)) ?? EMPTY_VERSION;
+    if (!versionsEqual(stored, first.current)) {
+      return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion: stored } };
+    }
+    this.versions.set(hex(call.resource), call.deliveries[call.deliveries.length - 1]!.next);
+    this.notes.push(...call.deliveries.map((d) => d.event.note));
+    return { applied: call.deliveries.length, requests: 1, stopped: undefined };
+  }
+}
+
+class MapRepository extends ResourceRepositoryBase {
+  readonly versions = new Map<string, Version>();
+  calls = 0;
+  protected async _resourceVersion(resource: Resource): Promise<Version> {
+    this.calls++;
+    return this.versions.get(hex(resource)) ?? EMPTY_VERSION;
+  }
+  protected async _storeResourceVersion(resource: Resource, version: Version): Promise<void> {
+    this.calls++;
+    if (version.length === 0) this.versions.delete(hex(resource));
+    else this.versions.set(hex(resource), version);
+  }
+  protected async _updateResourceVersion(resource: Resource, current: Version, next: Version, { onConflict }: CheckedConditionalOptions): Promise<boolean> {
+    this.calls++;
+    const stored = this.versions.get(hex(resource)) ?? EMPTY_VERSION;
+    if (!versionsEqual(stored, current)) {
+      onConflict?.({ resource, expectedVersion: current, storedVersion: stored });
+      return false;
+    }
+    await this._storeResourceVersion(resource, next);
+    return true;
+  }
+  protected async _deleteResource(resource: Resource): Promise<void> {
+    this.calls++;
+    this.versions.delete(hex(resource));
+  }
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<{ code: string; argument?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isProjectionKitError(error)) return { code: error.code, argument: (error as { argument?: string }).argument };
+    throw error;
+  }
+  throw new Error("expected a rejection");
+}
+
+const note = (text: string): Noted => ({ type: "Noted", note: text });
+const scope = createEventScope();
+
+describe("ProjectionHandlerBase: checks once, then the storage hook", () => {
+  it("E1/E2/H3: bad arguments and options are refused with their codes, and no hook runs", async () => {
+    const projection = new MapProjection();
+    const r = bytes("r");
+    const cases: Array<[Promise<unknown>, string, string | undefined]> = [
+      [projection.handleEvent(new Uint8Array(), undefined, encodeOffset(0), scope, note("a")), "ERR_INVALID_RESOURCE", "resource"],
+      [projection.handleEvent(r, "0" as never, encodeOffset(0), scope, note("a")), "ERR_INVALID_VERSION", "current"],
+      [projection.handleEvent(r, undefined, [1] as never, scope, note("a")), "ERR_INVALID_VERSION", "next"],
+      [projection.handleEvent(r, undefined, encodeOffset(0), scope, { type: "Other" } as never), "ERR_UNEXPECTED_MESSAGE", undefined],
+      [projection.handleEvent(r, undefined, encodeOffset(0), undefined as never, note("a")), "ERR_INVALID_ARGUMENT", "scope"],
+      [projection.handleEvent(r, undefined, encodeOffset(0), scope, note("a"), { sigal: AbortSignal.abort() } as never), "ERR_INVALID_ARGUMENT", "options.sigal"],
+      [projection.resourceVersion(r, { onConflict: () => {} } as never), "ERR_INVALID_ARGUMENT", "options.onConflict"],
+      [projection.closeResource("r" as never), "ERR_INVALID_RESOURCE", "resource"],
+      [projection.compact(createCompactScopeLike(), { timeout: 1 } as never), "ERR_INVALID_ARGUMENT", "options.timeout"],
+      [projection.handleEventBatch(r, "x" as never), "ERR_INVALID_ARGUMENT", "deliveries"],
+      [projection.handleEventBatch(r, [null] as never), "ERR_INVALID_ARGUMENT", "deliveries[0]"],
+      [projection.handleEventBatch(r, [{ current: undefined, next: encodeOffset(0), event: note("a"), scope }, { current: encodeOffset(5), next: encodeOffset(6), event: note("b"), scope }]), "ERR_INVALID_ARGUMENT", "deliveries[1].current"],
+      [projection.handleEventBatch(r, [{ current: undefined, next: 7 as never, event: note("a"), scope }]), "ERR_INVALID_VERSION", "deliveries[0].next"],
+      [projection.handleEventBatch(r, [{ current: undefined, next: encodeOffset(0), event: { type: "Nope" } as never, scope }]), "ERR_UNEXPECTED_MESSAGE", undefined],
+      [projection.handleEventBatch(r, [], { signal: "x" } as never), "ERR_INVALID_ARGUMENT", "options.signal"],
+    ];
+    for (const [promise, code, argument] of cases) {
+      const error = await codeOf(promise);
+      expect(error.code).toBe(code);
+      if (argument !== undefined) expect(error.argument).toBe(argument);
+    }
+    expect(projection.calls).toBe(0);
+    expect(projection.versions.size).toBe(0);
+  });
+
+  it("R7: arrays passed in or handed out can be changed by the caller without changing what is stored", async () => {
+    const projection = new MapProjection();
+    const r = bytes("stream");
+    const n = encodeOffset(0);
+    expect(await projection.handleEvent(r, undefined, n, scope, note("a"))).toBe(true);
+    n.fill(0xff);
+    r.fill(0x41);
+    const read = await projection.resourceVersion(bytes("stream"));
+    expect(read).toEqual(encodeOffset(0));
+    read.fill(0xee);
+    let reported: Uint8Array | undefined;
+    expect(await projection.handleEvent(bytes("stream"), undefined, encodeOffset(0), scope, note("b"), { onConflict: (c) => (reported = c.storedVersion) })).toBe(false);
+    expect(reported).toEqual(encodeOffset(0));
+    reported!.fill(0xdd);
+    expect(await projection.resourceVersion(bytes("stream"))).toEqual(encodeOffset(0));
+  });
+
+  it("B4: without a batch hook, a batch is applied one event at a time and stops at a conflict with the stored version", async () => {
+    const projection = new MapProjection();
+    const r = bytes("s");
+    expect(await projection.handleEvent(r, undefined, encodeOffset(0), scope, note("a"))).toBe(true);
+    const result = await projection.handleEventBatch(r, [
+      { current: encodeOffset(0), next: encodeOffset(1), event: note("b"), scope },
+      { current: encodeOffset(1), next: encodeOffset(2), event: note("c"), scope },
+    ]);
+    expect(result).toEqual({ applied: 2, requests: 2, stopped: undefined });
+    const stale = await projection.handleEventBatch(r, [
+      { current: encodeOffset(1), next: encodeOffset(2), event: note("c"), scope },
+      { current: encodeOffset(2), next: encodeOffset(3), event: note("d"), scope },
+    ]);
+    expect(stale).toEqual({ applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion: encodeOffset(2) } });
+    expect(projection.notes).toEqual(["a", "b", "c"]);
+  });
+
+  it("B1: without a batch hook, a failing event stops the batch there with its error; the events before it stay applied", async () => {
+    const projection = new MapProjection();
+    projection.failOn = "c";
+    const r = bytes("s");
+    const result = await projection.handleEventBatch(r, [
+      { current: undefined, next: encodeOffset(0), event: note("a"), scope },
+      { current: encodeOffset(0), next: encodeOffset(1), event: note("b"), scope },
+      { current: encodeOffset(1), next: encodeOffset(2), event: note("c"), scope },
+      { current: encodeOffset(2), next: encodeOffset(3), event: note("d"), scope },
+    ]);
+    expect(result.applied).toBe(2);
+    expect(result.requests).toBe(3);
+    expect(result.stopped).toMatchObject({ index: 2, reason: "error", error: new Error("cannot note c") });
+    expect(await projection.resourceVersion(r)).toEqual(encodeOffset(1));
+  });
+
+  it("B1: an empty batch does nothing; an aborted signal refuses before any hook", async () => {
+    const projection = new BatchingMapProjection();
+    expect(await projection.handleEventBatch(bytes("s"), [])).toEqual({ applied: 0, requests: 0, stopped: undefined });
+    await expect(
+      projection.handleEventBatch(bytes("s"), [{ current: undefined, next: encodeOffset(0), event: note("a"), scope }], { signal: AbortSignal.abort(new Error("stop")) }),
+    ).rejects.toThrow("stop");
+    expect(projection.batches + projection.calls).toBe(0);
+  });
+
+  it("B1/R7: a batch hook is used when the backend has one, and the stored version it reports is the caller's own copy", async () => {
+    const projection = new BatchingMapProjection();
+    const r = bytes("s");
+    const deliveries = [0, 1, 2].map((offset) => ({ current: offset === 0 ? undefined : encodeOffset(offset - 1), next: encodeOffset(offset), event: note(`e${offset}`), scope }));
+    expect(await projection.handleEventBatch(r, deliveries)).toEqual({ applied: 3, requests: 1, stopped: undefined });
+    deliveries[2]!.next.fill(9);
+    const again = await projection.handleEventBatch(r, deliveries.slice(0, 1));
+    expect(again.stopped).toEqual({ index: 0, reason: "conflict", storedVersion: encodeOffset(2) });
+    if (again.stopped?.reason === "conflict") again.stopped.storedVersion!.fill(7);
+    expect(await projection.resourceVersion(r)).toEqual(encodeOffset(2));
+    expect(projection.batches).toBe(2);
+    expect(projection.calls).toBe(1); // the read only: no event went through _handleEvent;
+  });
+});
+
+describe("ResourceRepositoryBase: checks once, then the storage hook", () => {
+  it("E1/E2: bad arguments and options are refused with their codes, and no hook runs", async () => {
+    const repository = new MapRepository();
+    const cases: Array<[Promise<unknown>, string, string]> = [
+      [repository.resourceVersion(new Uint8Array()), "ERR_INVALID_RESOURCE", "resource"],
+      [repository.storeResourceVersion(bytes("r"), "v" as never), "ERR_INVALID_VERSION", "version"],
+      [repository.updateResourceVersion(bytes("r"), undefined, 3 as never), "ERR_INVALID_VERSION", "next"],
+      [repository.updateResourceVersion(bytes("r"), undefined, undefined, { onConflit: () => {} } as never), "ERR_INVALID_ARGUMENT", "options.onConflit"],
+      [repository.deleteResource(bytes("r"), { sinal: undefined } as never), "ERR_INVALID_ARGUMENT", "options.sinal"],
+    ];
+    for (const [promise, code, argument] of cases) {
+      expect(await codeOf(promise)).toEqual({ code, argument });
+    }
+    expect(repository.calls).toBe(0);
+  });
+
+  it("R7: the repository's hooks may keep what they are given; callers' changes do not reach the store", async () => {
+    const repository = new MapRepository();
+    const r = bytes("r");
+    const v = encodeOffset(3);
+    await repository.storeResourceVersion(r, v);
+    v.fill(0);
+    r.fill(0);
+    const read = await repository.resourceVersion(bytes("r"));
+    read.fill(1);
+    let reported: Uint8Array | undefined;
+    expect(await repository.updateResourceVersion(bytes("r"), undefined, encodeOffset(4), { onConflict: (c) => (reported = c.storedVersion) })).toBe(false);
+    reported!.fill(2);
+    expect(await repository.resourceVersion(bytes("r"))).toEqual(encodeOffset(3));
+  });
+});
+
+function createCompactScopeLike() {
+  return { now: () => new Date(0), log: () => {} };
+}
