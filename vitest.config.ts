@@ -11,6 +11,9 @@ function project(name: string, root: string, extra: Record<string, unknown> = {}
   return { extends: true as const, test: { name, root, ...extra } };
 }
 
+/** Starts the DynamoDB Local that the DynamoDB projects share (skipped without Java, except under CI=true). */
+const dynamodbLocalSetup = fileURLToPath(new URL("test/support/dynamodb-local-setup.ts", import.meta.url));
+
 export default defineConfig({
   ...sourceResolution,
   test: {
@@ -21,7 +24,8 @@ export default defineConfig({
       project("conformance", "packages/conformance"),
       project("repository", "test"),
       project("example-sqlite", "examples/sqlite-backend"),
-      project("dynamodb", "packages/dynamodb", { testTimeout: 60_000, hookTimeout: 180_000, globalSetup: ["test/support/global-setup.ts"] }),
+      project("dynamodb", "packages/dynamodb", { testTimeout: 60_000, hookTimeout: 180_000, globalSetup: [dynamodbLocalSetup] }),
+      project("dynamodb-testing", "packages/dynamodb-testing", { testTimeout: 60_000, hookTimeout: 180_000, globalSetup: [dynamodbLocalSetup] }),
       project("example-dynalite", "examples/dynalite-testing"),
       project("example-lambda", "examples/lambda-dynamodb-streams", { testTimeout: 60_000, hookTimeout: 180_000 }),
     ],

@@ -5,7 +5,7 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { createEventScope, streamEventVersions } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, startDynamoDBLocal } from "@projectionkit/dynamodb/testing";
+import { startDynalite, startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import { Bench } from "tinybench";
 
 interface Emulator {

@@ -44,7 +44,7 @@ const probes: Probe[] = [
     expected: [102, 32, 7],
   },
   {
-    specifier: "@projectionkit/dynamodb/testing",
+    specifier: "@projectionkit/dynamodb-testing",
     expression: `(async () => {
       const client = m.createDynamoDBLocalClient("http://127.0.0.1:1");
       const region = await client.config.region();
@@ -109,5 +109,20 @@ describe("built packages", () => {
       ]));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "--eval", script], { cwd: root });
     expect(JSON.parse(stdout)).toEqual([true, true, true, false]);
+  });
+});
+
+describe("package boundaries", () => {
+  it("@projectionkit/dynamodb runs on core and AWS packages only: the emulators are in @projectionkit/dynamodb-testing", () => {
+    const manifest = JSON.parse(readFileSync(`${root}/packages/dynamodb/package.json`, "utf8")) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      exports: Record<string, unknown>;
+    };
+    const runtime = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+    expect(runtime.filter((name) => name !== "@projectionkit/core" && !name.startsWith("@aws-sdk/"))).toEqual([]);
+    expect(Object.keys(manifest.exports)).toEqual([".", "./package.json"]);
+    const testing = JSON.parse(readFileSync(`${root}/packages/dynamodb-testing/package.json`, "utf8")) as { dependencies: Record<string, string> };
+    expect(Object.keys(testing.dependencies)).toEqual(expect.arrayContaining(["dynalite", "tar"]));
   });
 });

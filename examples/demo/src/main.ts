@@ -1,4 +1,4 @@
-import { startDynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { runDemo } from "./run-demo.ts";
 
 // An embedded DynamoDB (dynalite with TransactWriteItems added): no AWS account, no Docker, no Java.

@@ -1,6 +1,6 @@
 import { createEventScope, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
-import { startDynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { expect, it } from "vitest";
 import { balances, createBalancesTable, readBalance, type Deposited } from "../src/balance-projection.ts";
 

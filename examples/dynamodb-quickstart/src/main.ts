@@ -1,7 +1,7 @@
 import { CreateTableCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { createEventScope, streamEventVersions } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection } from "@projectionkit/dynamodb";
-import { startDynamoDBLocal } from "@projectionkit/dynamodb/testing";
+import { startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
 
 type Deposited = { type: "MoneyDeposited"; account: string; amount: number };
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { isProjectionKitError, type DeliveryDriverOptions, type DeliveryOutcome, type RecordFailure } from "@projectionkit/core";
-import { DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION, startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb/testing";
+import { DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION, startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBStreamHandler } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { createHandler } from "../src/create-handler.js";

@@ -7,7 +7,7 @@
  * - {@link DynamoResourceRepository} is the version store (`ResourceRepository`), with
  *   `updateResourceVersionAndTransactionItems` for higher-order projections.
  * - {@link createTable} and {@link deleteTable} manage the version table (Go v0.7.1 layout).
- * - `@projectionkit/dynamodb/testing` starts DynamoDB Local for tests.
+ * - The emulators for tests (`startDynalite`, `startDynamoDBLocal`) are in `@projectionkit/dynamodb-testing`, a development dependency.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import { describeProjectionConformance, describeResourceRepositoryConformance } from "@projectionkit/conformance";
 import { createTable } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { afterAll, beforeAll } from "vitest";
 import { createListsTable, DYNAMO_CAPABILITIES, dynamoProjectionBackend, dynamoRepositoryBackend, type ProbeTables } from "./probe-backend.js";
 

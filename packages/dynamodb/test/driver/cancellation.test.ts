@@ -1,6 +1,6 @@
 import { DeliveryDriver, decodeOffset, streamResource, type SourceEvent } from "@projectionkit/core";
 import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";

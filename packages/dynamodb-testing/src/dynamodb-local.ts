@@ -67,7 +67,7 @@ export interface DynamoDBLocal extends AsyncDisposable {
  * @example
  * ```ts
  * import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
- * import { startDynamoDBLocal } from "@projectionkit/dynamodb/testing";
+ * import { startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
  *
  * const ddb = await startDynamoDBLocal();
  * try {

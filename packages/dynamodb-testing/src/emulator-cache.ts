@@ -129,7 +129,7 @@ export function defaultDynamoDBLocalCacheDirectory(): string {
  * @example
  * ```ts
  * // ci-warmup.mjs
- * import { ensureDynamoDBLocal } from "@projectionkit/dynamodb/testing";
+ * import { ensureDynamoDBLocal } from "@projectionkit/dynamodb-testing";
  *
  * const { directory, downloaded } = await ensureDynamoDBLocal();
  * console.log(`${downloaded ? "downloaded" : "cached"}: ${directory}`);

@@ -39,7 +39,7 @@ export const DYNAMODB_LOCAL_REGION = "us-east-1";
  * @example
  * ```ts
  * import { inject } from "vitest";
- * import { createDynamoDBLocalClient } from "@projectionkit/dynamodb/testing";
+ * import { createDynamoDBLocalClient } from "@projectionkit/dynamodb-testing";
  *
  * const client = createDynamoDBLocalClient(inject("dynamodbLocalEndpoint"), { maxAttempts: 3 });
  * ```

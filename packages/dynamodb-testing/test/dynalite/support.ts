@@ -7,7 +7,7 @@ import {
   type CancellationReason,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { createServer } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { localClient, uniqueTableName } from "../support/clients.js";

@@ -1,7 +1,8 @@
 /**
- * Test support for `@projectionkit/dynamodb`: starts AWS's DynamoDB Local (Java, in memory) for
- * tests, downloading it on first use into a cache, or dynalite (Node.js, in this process) with
- * the transactions it lacks.
+ * Emulators for testing projections on `@projectionkit/dynamodb`, installed as a development
+ * dependency (it brings dynalite and its LevelDB binding, which production code never needs):
+ * dynalite (Node.js, in this process, no Java) with the transactions it lacks, or AWS's DynamoDB
+ * Local (Java, in memory), downloaded on first use into a cache.
  *
  * - {@link startDynamoDBLocal}: one emulator per call, on a free port, with a ready client.
  * - {@link startDynalite}: dynalite with `TransactWriteItems` and `TransactGetItems`, no Java needed.
@@ -9,12 +10,13 @@
  * - {@link createDynamoDBLocalClient}: a client for an endpoint started elsewhere (a vitest
  *   `globalSetup`).
  *
- * Requires Java 17 or later (`apt-get install -y openjdk-17-jre-headless` on Debian/Ubuntu).
+ * `startDynalite` needs nothing but Node.js. `startDynamoDBLocal` and `ensureDynamoDBLocal` need
+ * Java 17 or later (`apt-get install -y openjdk-17-jre-headless` on Debian/Ubuntu).
  *
  * @example
  * ```ts
  * import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
- * import { startDynamoDBLocal } from "@projectionkit/dynamodb/testing";
+ * import { startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
  *
  * await using ddb = await startDynamoDBLocal();
  * await ddb.client.send(new PutItemCommand({ TableName: "t", Item: { id: { S: "1" } } }));

@@ -1,5 +1,5 @@
 import { PutItemCommand, TransactGetItemsCommand, type TransactGetItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { startDynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { describe, expect, it } from "vitest";
 import { bothBackends, capture, createTable, key, type Backend } from "./support.js";
 

@@ -5,7 +5,7 @@ import {
   DYNAMODB_LOCAL_VERSION,
   DynamoDBLocalDownloadFailedError,
   ensureDynamoDBLocal,
-} from "@projectionkit/dynamodb/testing";
+} from "@projectionkit/dynamodb-testing";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ import {
   npmPackEmulator,
   type EmulatorInstallDependencies,
   type PackEmulator,
-} from "../../src/testing/emulator-cache.js";
+} from "../../src/emulator-cache.js";
 
 let scratch: string;
 beforeAll(async () => {

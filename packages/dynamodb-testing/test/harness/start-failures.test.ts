@@ -4,7 +4,7 @@ import {
   JavaNotFoundError,
   startDynamoDBLocal,
   type StartDynamoDBLocalOptions,
-} from "@projectionkit/dynamodb/testing";
+} from "@projectionkit/dynamodb-testing";
 import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";

@@ -5,7 +5,7 @@ import {
   PutItemCommand,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb/testing";
+import { startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 

@@ -4,7 +4,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capture, createTable, getItem, key, scanSorted } from "./support.js";
 

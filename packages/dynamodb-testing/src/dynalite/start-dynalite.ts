@@ -69,7 +69,7 @@ export interface Dynalite extends AsyncDisposable {
  * @example
  * ```ts
  * import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
- * import { startDynalite } from "@projectionkit/dynamodb/testing";
+ * import { startDynalite } from "@projectionkit/dynamodb-testing";
  *
  * await using ddb = await startDynalite();
  * // … CreateTableCommand …

@@ -8,7 +8,7 @@ import {
 import { describe, expect, inject, it } from "vitest";
 import { localClient, uniqueTableName } from "../support/clients.js";
 
-describe("the shared DynamoDB Local of test/support/global-setup.ts", () => {
+describe("the shared DynamoDB Local of test/support/dynamodb-local-setup.ts", () => {
   it("provides a loopback endpoint that localClient() reaches; clients share tables", async () => {
     expect(inject("dynamodbLocalEndpoint")).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const writer = localClient();

@@ -9,7 +9,7 @@ import {
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { isProjectionKitError } from "@projectionkit/core";
-import { startDynalite, type Dynalite, type StartDynaliteOptions } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite, type StartDynaliteOptions } from "@projectionkit/dynamodb-testing";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";

@@ -10,7 +10,7 @@ import {
   type TransactWriteItem,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { startDynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { uniqueTableName } from "../support/clients.js";
