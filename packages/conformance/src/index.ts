@@ -1,6 +1,6 @@
 /**
  * The conformance kit of projectionkit: vitest suites, property-based and model-based, that prove
- * a backend keeps the contract of `@projectionkit/core` (SPEC §6).
+ * a backend keeps the contract of `@projectionkit/core` (clauses K1–K8 of docs/specification.md).
  *
  * - {@link describeResourceRepositoryConformance}: the ResourceRepository contract (R1–R6).
  * - {@link describeProjectionConformance}: the ProjectionMessageHandler contract (H1–H7), through

@@ -60,7 +60,7 @@ export interface DynamoAdapterOptions {
   readonly decorators?: RequestDecorators | undefined;
   /**
    * Read versions with strongly consistent reads. Default `true`: an eventually consistent read
-   * right after a write causes needless conflicts (SPEC §8 pitfall 6).
+   * right after a write causes needless conflicts (pitfall P6, docs/specification.md).
    */
   readonly consistentRead?: boolean | undefined;
   /**
@@ -119,8 +119,8 @@ export function requireTableName(table: unknown, argument = "table"): string {
 }
 
 /**
- * Checks the options and fills in defaults; unknown options are errors, never ignored (SPEC §8
- * pitfall 8).
+ * Checks the options and fills in defaults; unknown options are errors, never ignored (pitfall P8
+ * in docs/specification.md).
  *
  * @internal
  */

@@ -22,7 +22,7 @@ export type Decorator<I> = (input: I) => I | void;
 
 /**
  * One decorator or several, applied in order: a later decorator sees what the earlier ones made; it
- * never silently replaces them (SPEC §8 pitfall 8).
+ * never silently replaces them (pitfall P8, docs/specification.md).
  *
  * @example
  * ```ts

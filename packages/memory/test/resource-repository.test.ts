@@ -45,7 +45,7 @@ describe("MemoryResourceRepository", () => {
     await repository.storeResourceVersion(r, v1);
     await repository.storeResourceVersion(r, undefined);
     expect(repository.size).toBe(0);
-    // Not poisoned: creating again works (SPEC §8 pitfall 1).
+    // Not poisoned: creating again works (pitfall P1, docs/specification.md).
     expect(await repository.updateResourceVersion(r, undefined, v1)).toBe(true);
   });
 

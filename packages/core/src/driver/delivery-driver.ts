@@ -59,7 +59,7 @@ export interface BatchDeliveryReport<E extends ProjectionEvent = ProjectionEvent
 const UNSETTLED: ReadonlySet<DeliveryOutcome> = new Set(["gap", "held", "failed", "cancelled"]);
 
 /**
- * Plays the engine's role for a {@link ProjectionMessageHandler} (SPEC §7): turns source events
+ * Plays the engine's role for a {@link ProjectionMessageHandler} (clauses G1–G6): turns source events
  * into (r, c, n), calls `handleEvent`, and decides what a `false` means by the stored version it
  * learns (reported with the conflict, else read): a duplicate is skipped, a gap is held back.
  * Retryable failures are retried with backoff and jitter, each attempt bounded by a deadline from
