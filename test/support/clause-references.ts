@@ -57,12 +57,11 @@ export async function repositoryFiles(root: string): Promise<RepositoryFile[]> {
 }
 
 /**
- * A clause id (`R3`, `D16`, pitfall `P4`), alone or as a range (`R1–R6`, `G1-G4`, `R1–5`). It must
+ * A clause id (`R3`, `D16`, pitfall `GP4`), alone or as a range (`R1–R6`, `G1-G4`, `R1–5`). It must
  * stand on its own: not inside a word or a number (`E2E`, `0xD1`, `K8s`, `v0.7.1`), not a dotted
- * version (`V8.4`), not in base64 or a hex colour (`+D1=`, `#D12`). Pitfalls are `P1`–`P9` only, so
- * a percentile such as `P99` is not one. Ids start at 1.
+ * version (`V8.4`), not in base64 or a hex colour (`+D1=`, `#D12`). Go pitfalls are `GP1`–`GP9` only. Ids start at 1.
  */
-const CLAUSE = /(?<![\w.#$@\\+=])(?<letter>[RHEVBDMKGP])(?<from>[1-9]\d*)(?:\s*[–-]\s*\k<letter>?(?<to>[1-9]\d*))?(?![\w+=]|\.\d)/g;
+const CLAUSE = /(?<![\w.#$@\\+=])(?<letter>GP|[RHEVBDMKG])(?<from>[1-9]\d*)(?:\s*[–-]\s*\k<letter>?(?<to>[1-9]\d*))?(?![\w+=]|\.\d)/g;
 
 function lineAt(text: string, index: number): number {
   let line = 1;
@@ -87,7 +86,7 @@ export function clauseCitations(file: RepositoryFile): Citation[] {
     const numbers = last >= first ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [first, last];
     const line = lineAt(file.text, match.index);
     for (const number of numbers) {
-      if (letter !== "P" || number <= 9) {
+      if (letter !== "GP" || number <= 9) {
         citations.push({ id: `${letter}${number}`, path: file.path, line });
       }
     }
@@ -96,7 +95,7 @@ export function clauseCitations(file: RepositoryFile): Citation[] {
 }
 
 /** A clause's heading in the specification: `### <a id="r3"></a>R3 · Compare-and-set`. */
-const DEFINITION = /^#{2,6} <a id="(?<anchor>[^"]*)"><\/a>(?<id>[A-Z]\d+) · \S/;
+const DEFINITION = /^#{2,6} <a id="(?<anchor>[^"]*)"><\/a>(?<id>[A-Z]{1,2}\d+) · \S/;
 
 /**
  * The clause ids the specification defines: each is a heading that starts with an explicit anchor,

@@ -60,7 +60,7 @@ export interface DynamoAdapterOptions {
   readonly decorators?: RequestDecorators | undefined;
   /**
    * Read versions with strongly consistent reads. Default `true`: an eventually consistent read
-   * right after a write causes needless conflicts (pitfall P6, docs/specification.md).
+   * right after a write causes needless conflicts (pitfall GP6, docs/specification.md).
    */
   readonly consistentRead?: boolean | undefined;
   /**
@@ -119,7 +119,7 @@ export function requireTableName(table: unknown, argument = "table"): string {
 }
 
 /**
- * Checks the options and fills in defaults; unknown options are errors, never ignored (pitfall P8
+ * Checks the options and fills in defaults; unknown options are errors, never ignored (pitfall GP8
  * in docs/specification.md).
  *
  * @internal

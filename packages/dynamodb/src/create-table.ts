@@ -21,7 +21,7 @@ export type { CreateTableOptions } from "./table-options.js";
  * - A table of that name that already exists with this key schema is fine (other settings, such as
  *   the billing mode or indexes, are not compared); with another key schema the call rejects with
  *   `TableSchemaMismatchError` instead of accepting it silently, as the Go library did (pitfall
- *   P7 in docs/specification.md).
+ *   GP7 in docs/specification.md).
  * - A table of that name that is being deleted is waited for until gone, then created again.
  * - By default the call resolves only once the table is ACTIVE, so writes can follow at once.
  *

@@ -22,7 +22,7 @@ export type Decorator<I> = (input: I) => I | void;
 
 /**
  * One decorator or several, applied in order: a later decorator sees what the earlier ones made; it
- * never silently replaces them (pitfall P8, docs/specification.md).
+ * never silently replaces them (pitfall GP8, docs/specification.md).
  *
  * @example
  * ```ts

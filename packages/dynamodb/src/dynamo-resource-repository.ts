@@ -111,7 +111,7 @@ export class DynamoResourceRepository implements ResourceRepository {
 
   /**
    * Sets the version unconditionally (R2); the empty version deletes the item, so a resource is
-   * never left with an empty stored version (pitfall P1, docs/specification.md).
+   * never left with an empty stored version (pitfall GP1, docs/specification.md).
    *
    * @param resource - a non-empty resource.
    * @param version - the version; empty deletes.

@@ -10,7 +10,7 @@ declare module "@projectionkit/core" {
 /**
  * `createTable` found a table of that name whose key schema is not the version table's: the HASH
  * key must be the key attribute (default `HandlerAndResource`) of type B, with no RANGE key (D2).
- * The Go library silently accepted such a table (pitfall P7); every later write to it would
+ * The Go library silently accepted such a table (pitfall GP7); every later write to it would
  * fail. Nothing was changed. Not retryable.
  *
  * Code: `ERR_TABLE_SCHEMA_MISMATCH`.

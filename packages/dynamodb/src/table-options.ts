@@ -5,7 +5,7 @@ import { resolveAttributeNames, type AttributeNames } from "./table-layout.js";
 
 /**
  * Options of {@link createTable}. Every field is optional; unknown fields and fields of the wrong
- * type are `InvalidArgumentError`s, raised before any request (pitfall P8, docs/specification.md).
+ * type are `InvalidArgumentError`s, raised before any request (pitfall GP8, docs/specification.md).
  *
  * @example
  * ```ts
@@ -45,7 +45,7 @@ export interface CreateTableOptions extends OperationOptions {
 
 /**
  * Options of {@link deleteTable}. Every field is optional; unknown fields and fields of the wrong
- * type are `InvalidArgumentError`s, raised before any request (pitfall P8, docs/specification.md).
+ * type are `InvalidArgumentError`s, raised before any request (pitfall GP8, docs/specification.md).
  *
  * @example
  * ```ts

@@ -27,7 +27,7 @@ export interface VersionWrite {
 /**
  * The condition "the stored version is `current`". An empty `current` matches an absent item, an
  * item without a version and an item whose version is empty (which the Go library can leave
- * behind, pitfall P1 in docs/specification.md).
+ * behind, pitfall GP1 in docs/specification.md).
  */
 function condition(write: VersionWrite): {
   ConditionExpression: string;

@@ -45,7 +45,7 @@ describe("MemoryResourceRepository", () => {
     await repository.storeResourceVersion(r, v1);
     await repository.storeResourceVersion(r, undefined);
     expect(repository.size).toBe(0);
-    // Not poisoned: creating again works (pitfall P1, docs/specification.md).
+    // Not poisoned: creating again works (pitfall GP1, docs/specification.md).
     expect(await repository.updateResourceVersion(r, undefined, v1)).toBe(true);
   });
 

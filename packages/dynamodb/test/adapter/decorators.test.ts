@@ -82,7 +82,7 @@ describe("D11 decorators", () => {
     expect((log.inputs[0] as TransactWriteItemsCommandInput).TransactItems).toHaveLength(4);
   });
 
-  it("D11: a decorator that changes the version check is refused before sending (pitfall P8)", async () => {
+  it("D11: a decorator that changes the version check is refused before sending (pitfall GP8)", async () => {
     const breakers: RequestDecorators[] = [
       { transactWriteItems: (input) => void input.TransactItems?.reverse() },
       { transactWriteItems: (input) => void (input.ClientRequestToken = "fixed-token") },

@@ -6,7 +6,7 @@ import { localClient, uniqueTableName } from "../support/clients.js";
 import { injectFault, logRequests, serviceException } from "../support/faults.js";
 import { createReadModel, LEDGER_KEY, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 
-/** One regression test per pitfall of the Go anchor (P1–P9), so that none comes back. */
+/** One regression test per pitfall of the Go anchor (GP1–GP9), so that none comes back. */
 const setup = localClient();
 const versions = uniqueTableName("pitfalls");
 const model = uniqueTableName("pitfallsmodel");
@@ -34,8 +34,8 @@ function fixture() {
 
 const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
 
-describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
-  it("P1: storing or updating to the empty version deletes, so creating again works (no poisoned resource)", async () => {
+describe("GP1–GP9: the Go anchor's pitfalls stay fixed", () => {
+  it("GP1: storing or updating to the empty version deletes, so creating again works (no poisoned resource)", async () => {
     const { repository, projection, resource, stream } = fixture();
     await repository.storeResourceVersion(resource, encodeOffset(3));
     await repository.storeResourceVersion(resource, new Uint8Array());
@@ -48,7 +48,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect(decodeOffset(await projection.resourceVersion(resource))).toBe(0n);
   });
 
-  it("P2: an absent n is never sent as B: null; it takes the delete path", async () => {
+  it("GP2: an absent n is never sent as B: null; it takes the delete path", async () => {
     const { projection, log, stream } = fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-0`, stream));
@@ -64,7 +64,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect(deletes).toHaveLength(2);
   });
 
-  it("P3: conflicts are read from the version write's own reason, and odd reasons never crash", async () => {
+  it("GP3: conflicts are read from the version write's own reason, and odd reasons never crash", async () => {
     const { client, projection, stream } = fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     injectFault(client, {
@@ -81,7 +81,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     );
   });
 
-  it("P4: TransactionConflict is a retryable error, never a version conflict, and vice versa", async () => {
+  it("GP4: TransactionConflict is a retryable error, never a version conflict, and vice versa", async () => {
     const { client, projection, stream } = fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     injectFault(client, {
@@ -95,7 +95,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect(await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-0`, stream))).toBe(false);
   });
 
-  it("P5: a lost response is not turned into a spurious conflict", async () => {
+  it("GP5: a lost response is not turned into a spurious conflict", async () => {
     const { client, projection, stream } = fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     injectFault(client, { command: "TransactWriteItemsCommand", when: "after" });
@@ -103,7 +103,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect((await readModel(setup, model)).events.filter((e) => e === `${stream}-0`)).toHaveLength(1);
   });
 
-  it("P6: versions are read strongly consistently, so a read right after a write sees it", async () => {
+  it("GP6: versions are read strongly consistently, so a read right after a write sees it", async () => {
     const { projection, log, stream } = fixture();
     for (let offset = 0; offset < 5; offset++) {
       const { resource, current, next } = streamEventVersions(stream, offset);
@@ -114,7 +114,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect(reads.map((read) => read.ConsistentRead)).toEqual([true, true, true, true, true]);
   });
 
-  it("P7: createTable neither swallows a table with another key schema nor returns before ACTIVE", async () => {
+  it("GP7: createTable neither swallows a table with another key schema nor returns before ACTIVE", async () => {
     const name = uniqueTableName("pitfallschema");
     await setup.send(new PutItemCommand({ TableName: model, Item: { pk: { S: "marker" } } }));
     await expect(createTable(setup, model)).rejects.toSatisfy((e: unknown) => isProjectionKitError(e, "ERR_TABLE_SCHEMA_MISMATCH"));
@@ -123,7 +123,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect(Table?.TableStatus).toBe("ACTIVE");
   });
 
-  it("P8: options of the wrong kind are errors, and decorators add up instead of replacing each other", async () => {
+  it("GP8: options of the wrong kind are errors, and decorators add up instead of replacing each other", async () => {
     const client = localClient();
     expect(() => dynamoProjection(client, versions, ledgerHandler(model), { consistentRead: "yes" } as never)).toThrow(
       expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: "options.consistentRead" }),
@@ -139,7 +139,7 @@ describe("P1–P9: the Go anchor's pitfalls stay fixed", () => {
     expect(calls).toEqual(["first", "second"]);
   });
 
-  it("P9: arguments in the wrong order fail loudly instead of passing by accident", () => {
+  it("GP9: arguments in the wrong order fail loudly instead of passing by accident", () => {
     const client = localClient();
     expect(() => new DynamoResourceRepository(client, versions, LEDGER_KEY)).toThrow(expect.objectContaining({ argument: "handlerKey" }));
     expect(() => new DynamoResourceRepository(client, LEDGER_KEY, LEDGER_KEY.replaceAll("-", "+"))).toThrow(expect.objectContaining({ argument: "table" }));

@@ -148,7 +148,7 @@ describe("dynamoProjection on DynamoDB Local", () => {
     expect(await readModel(setup, model)).toEqual({ events: ["dup"], balances: { [stream]: 1 } });
   });
 
-  it("D7: TransactionConflict and throttling are typed retryable errors, distinct from a conflict (pitfall P4)", async () => {
+  it("D7: TransactionConflict and throttling are typed retryable errors, distinct from a conflict (pitfall GP4)", async () => {
     const { client, projection, stream } = await fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     const cancellation = (code: string) =>
@@ -175,7 +175,7 @@ describe("dynamoProjection on DynamoDB Local", () => {
     expect(isProjectionKitError(conflictSingle, "ERR_TRANSACTION_CONFLICT")).toBe(true);
   });
 
-  it("D7: a malformed cancellation (no reasons, no code) is a typed error, never a crash (pitfall P3)", async () => {
+  it("D7: a malformed cancellation (no reasons, no code) is a typed error, never a crash (pitfall GP3)", async () => {
     const { client, projection, stream } = await fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     for (const reasons of [undefined, [], [{}], [{ Message: "?" }, { Code: "None" }]]) {

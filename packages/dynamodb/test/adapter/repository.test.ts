@@ -40,7 +40,7 @@ describe("DynamoResourceRepository on DynamoDB Local", () => {
     expect(await repository.resourceVersion(resource)).toEqual(v1);
   });
 
-  it("R1/D13: reads are strongly consistent by default (pitfall P6)", async () => {
+  it("R1/D13: reads are strongly consistent by default (pitfall GP6)", async () => {
     const strong = fresh();
     await strong.repository.resourceVersion(strong.resource);
     expect(strong.log.commands).toEqual(["GetItemCommand"]);
@@ -50,7 +50,7 @@ describe("DynamoResourceRepository on DynamoDB Local", () => {
     expect((eventual.log.inputs[0] as { ConsistentRead?: boolean }).ConsistentRead).toBe(false);
   });
 
-  it("R2: storing overwrites; storing the empty version deletes the item, and creating again works (pitfall P1)", async () => {
+  it("R2: storing overwrites; storing the empty version deletes the item, and creating again works (pitfall GP1)", async () => {
     const { repository, resource } = fresh();
     await repository.storeResourceVersion(resource, v2);
     await repository.storeResourceVersion(resource, v1);

@@ -126,7 +126,7 @@ describe("D2 createTable is idempotent", () => {
   });
 });
 
-describe("D2 createTable detects a table with another key schema (pitfall P7)", () => {
+describe("D2 createTable detects a table with another key schema (pitfall GP7)", () => {
   const cases: Array<[string, Pick<CreateTableCommandInput, "AttributeDefinitions" | "KeySchema">, string]> = [
     [
       "the key attribute of type S",

@@ -48,7 +48,7 @@ const deleteCases: Array<[string, Call, string]> = [
   ["a signal that is not an AbortSignal", (c) => deleteTable(c, fine, { signal: "abort" } as never), "options.signal"],
 ];
 
-describe("D2 arguments are checked before any request (pitfall P8)", () => {
+describe("D2 arguments are checked before any request (pitfall GP8)", () => {
   it.each([...createCases.map(([l, c, a]) => [`createTable: ${l}`, c, a] as const), ...deleteCases.map(([l, c, a]) => [`deleteTable: ${l}`, c, a] as const)])(
     "D2: %s is an InvalidArgumentError naming it, and nothing is sent",
     async (_label, call, argument) => {
