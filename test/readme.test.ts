@@ -14,8 +14,13 @@ const examples = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)
   code: match[2] as string,
 }));
 
-/** The examples that are programs (run here); test files shown in the README run in their vitest project. */
-const programs = examples.filter((example) => !example.file.includes("/test/"));
+/** Examples that are modules, not programs, with the test that runs each (in its vitest project). */
+const testedModules: Record<string, string> = {
+  "examples/lambda-dynamodb-streams/src/instrumented-handler.ts": "examples/lambda-dynamodb-streams/test/telemetry.test.ts",
+};
+
+/** The examples that are programs (run here); test files and tested modules run in their vitest projects. */
+const programs = examples.filter((example) => !example.file.includes("/test/") && testedModules[example.file] === undefined);
 
 /** What each example must print, run against the built packages. */
 const expectedOutput: Record<string, (stdout: string) => void> = {
@@ -59,6 +64,12 @@ describe("README", () => {
 
   it.each(examples.map((example) => [example.file, example] as const))("%s is shown verbatim", (file, example) => {
     expect(example.code).toBe(readFileSync(`${root}/${file}`, "utf8"));
+  });
+
+  it.each(Object.entries(testedModules))("shows the module %s, which %s imports and runs", (module, test) => {
+    expect(examples.map((example) => example.file)).toContain(module);
+    const name = module.split("/").at(-1)?.replace(/\.ts$/, "");
+    expect(readFileSync(`${root}/${test}`, "utf8")).toContain(`from "../src/${name}.js"`);
   });
 
   it("shows the dynalite test example, which its own vitest project runs", () => {

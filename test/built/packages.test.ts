@@ -54,6 +54,11 @@ const probes: Probe[] = [
     expected: ["function", "us-east-1"],
   },
   {
+    specifier: "@projectionkit/core/telemetry",
+    expression: "Object.keys(m.driverTelemetry()).sort()",
+    expected: ["onConflict", "onOutcome", "onRetry"],
+  },
+  {
     specifier: "@projectionkit/conformance",
     expression: "m.resolveConformanceSettings({}, { CONFORMANCE_SEED: '7' }).seed",
     expected: 7,
