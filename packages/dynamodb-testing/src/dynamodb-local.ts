@@ -58,7 +58,7 @@ export interface DynamoDBLocal extends AsyncDisposable {
  *
  * @param options - port, cache directory, java executable, timeout, abort signal, client configuration.
  * @returns the running instance.
- * @throws {@link InvalidArgumentError} for a malformed option, naming it (e.g. `options.port`).
+ * @throws `InvalidArgumentError` for a malformed option, naming it (e.g. `options.port`).
  * @throws {@link JavaNotFoundError} when Java cannot be run; the message says how to install it.
  * @throws {@link DynamoDBLocalDownloadFailedError} when the emulator cannot be downloaded.
  * @throws {@link DynamoDBLocalStartFailedError} when Java exits, cannot bind the port, or is not ready in time.

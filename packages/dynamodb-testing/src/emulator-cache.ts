@@ -123,7 +123,7 @@ export function defaultDynamoDBLocalCacheDirectory(): string {
  *
  * @param options - the cache directory and an abort signal.
  * @returns where the emulator is.
- * @throws {@link InvalidArgumentError} for malformed options.
+ * @throws `InvalidArgumentError` for malformed options.
  * @throws {@link DynamoDBLocalDownloadFailedError} when npm or the archive fails.
  *
  * @example

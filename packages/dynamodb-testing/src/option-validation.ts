@@ -9,7 +9,7 @@ import { InvalidArgumentError } from "@projectionkit/core";
  * @param argument - its name for the error, e.g. `"options"`.
  * @param knownKeys - the option names the function accepts.
  * @returns the options as a record, empty when absent.
- * @throws {@link InvalidArgumentError} when `value` is not an object or has an unknown key.
+ * @throws `InvalidArgumentError` when `value` is not an object or has an unknown key.
  *
  * @example
  * ```ts
@@ -43,7 +43,7 @@ export function requireOptionsObject(
  * @param value - the option's value.
  * @param argument - its name for the error, e.g. `"options.javaPath"`.
  * @returns the string, or `undefined` when absent.
- * @throws {@link InvalidArgumentError} for anything else.
+ * @throws `InvalidArgumentError` for anything else.
  *
  * @example
  * ```ts
@@ -68,7 +68,7 @@ export function optionalNonEmptyString(value: unknown, argument: string): string
  * @param value - the option's value.
  * @param argument - its name for the error, e.g. `"options.signal"`.
  * @returns the signal, or `undefined` when absent.
- * @throws {@link InvalidArgumentError} when not an `AbortSignal`; the abort reason when aborted.
+ * @throws `InvalidArgumentError` when not an `AbortSignal`; the abort reason when aborted.
  *
  * @example
  * ```ts
@@ -95,7 +95,7 @@ export function optionalSignal(value: unknown, argument: string): AbortSignal | 
  * @param min - the smallest allowed value.
  * @param max - the largest allowed value.
  * @returns the number, or `undefined` when absent.
- * @throws {@link InvalidArgumentError} when not an integer in `[min, max]`.
+ * @throws `InvalidArgumentError` when not an integer in `[min, max]`.
  *
  * @example
  * ```ts
@@ -120,7 +120,7 @@ export function optionalInteger(value: unknown, argument: string, min: number, m
  * @param value - the option's value.
  * @param argument - its name for the error, e.g. `"options.clientConfig"`.
  * @returns the object, or `undefined` when absent.
- * @throws {@link InvalidArgumentError} for anything else.
+ * @throws `InvalidArgumentError` for anything else.
  *
  * @example
  * ```ts

@@ -91,7 +91,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * @internal
  * @param options - the options as received.
  * @returns the resolved options.
- * @throws {@link InvalidArgumentError} naming the first malformed option, e.g. `options.port`.
+ * @throws `InvalidArgumentError` naming the first malformed option, e.g. `options.port`.
  * @throws the signal's reason when `options.signal` is already aborted.
  *
  * @example

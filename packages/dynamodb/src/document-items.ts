@@ -2,7 +2,16 @@ import type { ConditionCheck, Delete, Put, TransactWriteItem, Update } from "@aw
 import { InvalidArgumentError } from "@projectionkit/core";
 import { marshall, type marshallOptions, type NativeAttributeValue } from "@aws-sdk/util-dynamodb";
 
-type Native = Record<string, NativeAttributeValue>;
+/**
+ * Attributes written with plain JavaScript values, as `@aws-sdk/util-dynamodb` marshalls them: the
+ * `Item`, `Key` or `ExpressionAttributeValues` of a {@link DocumentTransactWriteItem}.
+ *
+ * @example
+ * ```ts
+ * const key: DocumentAttributes = { account: "acc-1" };
+ * ```
+ */
+export type DocumentAttributes = Record<string, NativeAttributeValue>;
 
 /**
  * A transaction action written with plain JavaScript values (DocumentClient style) instead of
@@ -22,11 +31,11 @@ type Native = Record<string, NativeAttributeValue>;
  * ```
  */
 export interface DocumentTransactWriteItem {
-  readonly Put?: (Omit<Put, "Item" | "ExpressionAttributeValues"> & { Item: Native; ExpressionAttributeValues?: Native }) | undefined;
-  readonly Update?: (Omit<Update, "Key" | "ExpressionAttributeValues"> & { Key: Native; ExpressionAttributeValues?: Native }) | undefined;
-  readonly Delete?: (Omit<Delete, "Key" | "ExpressionAttributeValues"> & { Key: Native; ExpressionAttributeValues?: Native }) | undefined;
+  readonly Put?: (Omit<Put, "Item" | "ExpressionAttributeValues"> & { Item: DocumentAttributes; ExpressionAttributeValues?: DocumentAttributes }) | undefined;
+  readonly Update?: (Omit<Update, "Key" | "ExpressionAttributeValues"> & { Key: DocumentAttributes; ExpressionAttributeValues?: DocumentAttributes }) | undefined;
+  readonly Delete?: (Omit<Delete, "Key" | "ExpressionAttributeValues"> & { Key: DocumentAttributes; ExpressionAttributeValues?: DocumentAttributes }) | undefined;
   readonly ConditionCheck?:
-    | (Omit<ConditionCheck, "Key" | "ExpressionAttributeValues"> & { Key: Native; ExpressionAttributeValues?: Native })
+    | (Omit<ConditionCheck, "Key" | "ExpressionAttributeValues"> & { Key: DocumentAttributes; ExpressionAttributeValues?: DocumentAttributes })
     | undefined;
 }
 
@@ -69,7 +78,7 @@ export function documentItem(item: DocumentTransactWriteItem, options: marshallO
     const converted: Record<string, unknown> = { ...action };
     for (const field of ["Item", "Key", "ExpressionAttributeValues"]) {
       if (action[field] !== undefined) {
-        converted[field] = marshall(action[field] as Native, options);
+        converted[field] = marshall(action[field] as DocumentAttributes, options);
       }
     }
     return { [kind]: converted } as TransactWriteItem;

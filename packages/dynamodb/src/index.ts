@@ -59,7 +59,7 @@ export {
 export { createTable, type CreateTableOptions } from "./create-table.js";
 export { DecoratorBrokeVersionCheckError, type Decorator, type Decorators } from "./decorators.js";
 export { deleteTable, type DeleteTableOptions } from "./delete-table.js";
-export { documentItem, type DocumentTransactWriteItem } from "./document-items.js";
+export { documentItem, type DocumentAttributes, type DocumentTransactWriteItem } from "./document-items.js";
 export type { DynamoProjectionHandler } from "./dynamo-projection-handler.js";
 export { dynamoProjection, type DynamoProjection, type DynamoProjectionOptions } from "./dynamo-projection.js";
 export { DynamoResourceRepository, type DynamoResourceRepositoryOptions } from "./dynamo-resource-repository.js";

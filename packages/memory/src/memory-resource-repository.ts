@@ -2,7 +2,7 @@ import { ResourceRepositoryBase, type CheckedConditionalOptions, type Resource, 
 import { VersionMap } from "./version-map.js";
 
 /**
- * A {@link ResourceRepository} in memory (clauses R1–R6): the reference implementation of the
+ * A `ResourceRepository` (from `@projectionkit/core`) in memory (clauses R1–R6): the reference implementation of the
  * version store, and a test double for code that uses one. Each operation completes in one
  * synchronous step, so concurrent calls are linearizable and at most one of several concurrent
  * `updateResourceVersion` calls with the same `current` resolves `true`.

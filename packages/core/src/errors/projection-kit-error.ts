@@ -129,11 +129,24 @@ function hasBrand(value: unknown): value is ProjectionKitError {
 }
 
 /**
- * Tells whether `value` is a projectionkit error, optionally with a given code. Works across ESM/CJS
- * copies of the package and narrows the type to the error class of the code.
+ * Tells whether `value` is a projectionkit error, whatever its code. Works across ESM/CJS copies of
+ * the package.
  *
  * @param value - any caught value.
- * @param code - the code to match; any projectionkit error matches when omitted.
+ * @returns whether `value` is a projectionkit error.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error)) console.error(error.code);
+ * ```
+ */
+export function isProjectionKitError(value: unknown): value is ProjectionKitError;
+/**
+ * Tells whether `value` is a projectionkit error with the given code. Works across ESM/CJS copies
+ * of the package and narrows the type to the error class of the code.
+ *
+ * @param value - any caught value.
+ * @param code - the code to match.
  * @returns whether `value` is such an error.
  *
  * @example
@@ -143,7 +156,6 @@ function hasBrand(value: unknown): value is ProjectionKitError {
  * }
  * ```
  */
-export function isProjectionKitError(value: unknown): value is ProjectionKitError;
 export function isProjectionKitError<C extends ProjectionKitErrorCode>(
   value: unknown,
   code: C,
