@@ -105,7 +105,7 @@ class MapRepository extends ResourceRepositoryBase {
   }
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<{ code: string; argument?: string }> {
+async function codeOf(promise: Promise<unknown>): Promise<{ code: string; argument: string | undefined }> {
   try {
     await promise;
   } catch (error) {
