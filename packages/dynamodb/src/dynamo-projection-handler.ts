@@ -15,7 +15,9 @@ import type {
  *
  * `handleEvent` must not write anything itself and should have no side effects: it runs before
  * the version check (its actions are part of the same request), so it also runs for events that
- * turn out to be duplicates, and again on retries.
+ * turn out to be duplicates, and again on retries. For items that many events of one stream update
+ * (balances, counters), also give `handleEvents`, which returns the actions of a whole run of
+ * events at once (D16).
  *
  * @typeParam E - the events it consumes.
  *

@@ -86,7 +86,9 @@ export interface DynamoProjection<E extends ProjectionEvent = ProjectionEvent> e
  * single-item conditional write. A stale or redelivered event resolves `false` and writes nothing;
  * the stored version is reported through `onConflict` without another read (H7). A response that
  * never came is retried with the same token, so a commit is never taken for a conflict and never
- * applied twice (D8).
+ * applied twice (D8). `handleEventBatch` commits runs of consecutive events in as few requests as
+ * DynamoDB's limits allow, coalesced by the handler's `handleEvents` when it has one (D10, D16).
+ * Arguments and options are checked before any I/O by core's `ProjectionHandlerBase` (E1, E2, H3).
  *
  * @param client - the DynamoDB client (`@aws-sdk/client-dynamodb`, a peer dependency).
  * @param table - the version table (see `createTable`); it may hold many projections.

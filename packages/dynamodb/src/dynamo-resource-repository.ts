@@ -11,6 +11,7 @@ import {
   ResourceRepositoryBase,
   type CheckedConditionalOptions,
   type CheckedOptions,
+  type ConditionalWriteCall,
   type ConditionalWriteOptions,
   type RequestCost,
   type Resource,
@@ -42,6 +43,11 @@ export type DynamoResourceRepositoryOptions = DynamoAdapterOptions;
  * implementing {@link ResourceRepository} (R1–R6), plus
  * {@link DynamoResourceRepository.updateResourceVersionAndTransactionItems} for higher-order
  * projections that commit their own items with the version. No I/O in the constructor (D12).
+ *
+ * Reads are strongly consistent unless `consistentRead: false`; storing the empty version deletes
+ * the item; a conditional update is one single-item write (D6) that reports the stored version
+ * through `onConflict` on a conflict (H7). Arguments and options are checked before any I/O by
+ * core's `ResourceRepositoryBase` (E1, E2).
  *
  * @example
  * ```ts
@@ -110,7 +116,7 @@ export class DynamoResourceRepository extends ResourceRepositoryBase implements 
 
   /** R3, R5, R6: one conditional single-item write (D6); a conflict reports the stored version (H7). */
   protected _updateResourceVersion(resource: Resource, current: Version, next: Version, options: CheckedConditionalOptions): Promise<boolean> {
-    return this.#commit(resource, current, next, [], options);
+    return this.#commit({ resource, current, next, ...options }, []);
   }
 
   /** R4: removes the version item; idempotent. */
@@ -150,13 +156,11 @@ export class DynamoResourceRepository extends ResourceRepositoryBase implements 
     items: readonly TransactWriteItem[],
     options?: ConditionalWriteOptions,
   ): Promise<boolean> {
-    const { resource: checked, current: expected, next: replacement, ...checkedOptions } = this.checkConditionalWrite(resource, current, next, options);
-    const actions = requireTransactItems(items, "items");
-    return this.#commit(checked, expected, replacement, actions, checkedOptions);
+    const call = this.checkConditionalWrite(resource, current, next, options);
+    return this.#commit(call, requireTransactItems(items, "items"));
   }
 
-  #commit(resource: Resource, current: Version, next: Version, items: readonly TransactWriteItem[], options: CheckedConditionalOptions): Promise<boolean> {
-    const { signal, onConflict, onRequest } = options;
+  #commit({ resource, current, next, signal, onConflict, onRequest }: ConditionalWriteCall, items: readonly TransactWriteItem[]): Promise<boolean> {
     const prepared = this.#committer.prepare({ resource, key: this.#key(resource), current, next, items, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
