@@ -4,6 +4,8 @@ import { join, relative } from "node:path";
 /** Where the repository cites clauses: folders searched whole, and the Markdown files at its root. */
 const FOLDERS = ["packages", "examples", "bench", "test", "docs"];
 const SKIP = new Set(["node_modules", "dist", ".turbo"]);
+/** Generated folders (ignored by git): the API reference that `npm run docs` writes. */
+const SKIP_PATHS = new Set([join("docs", "api")]);
 const TEXT = /\.(?:[cm]?[jt]s|json|md|ya?ml)$/;
 
 /** A text file of the repository, by its path from the root. */
@@ -21,7 +23,7 @@ export interface Citation {
 
 async function* walk(directory: string): AsyncGenerator<string> {
   for (const entry of await readdir(directory, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) {
+    if (SKIP.has(entry.name) || [...SKIP_PATHS].some((skipped) => join(directory, entry.name).endsWith(skipped))) {
       continue;
     }
     const path = join(directory, entry.name);

@@ -1,33 +1,28 @@
 import type { DynamoDBClient, TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import {
   InvalidArgumentError,
-  readProjectionConfiguration,
-  requireConditionalWriteOptions,
-  requireHandledEvent,
-  requireOperationOptions,
-  requireResource,
-  requireVersion,
-  versionsEqual,
-  type ConditionalWriteOptions,
+  ProjectionHandlerBase,
+  type BatchDelivery,
+  type BatchOptions,
+  type BatchResult,
+  type CheckedOptions,
+  type EventBatchCall,
+  type EventCall,
   type Identity,
-  type OperationOptions,
   type ProjectionCompactScope,
-  type ProjectionConfiguration,
-  type ProjectionConfigurer,
   type ProjectionEvent,
   type ProjectionEventScope,
   type ProjectionMessageHandler,
   type Resource,
   type Version,
-  type VersionInput,
 } from "@projectionkit/core";
-import { requireClient, requireTableName, resolveAdapterOptions, type DynamoAdapterOptions, type ResolvedAdapterOptions } from "./adapter-options.js";
-import type { DynamoProjectionHandler } from "./dynamo-projection-handler.js";
+import { requireClient, requireTableName, resolveAdapterOptions, type DynamoAdapterOptions } from "./adapter-options.js";
+import type { DynamoProjectionHandler, EventDelivery } from "./dynamo-projection-handler.js";
 import { DynamoResourceRepository } from "./dynamo-resource-repository.js";
-import { planBatch, type BatchDelivery, type BatchResult, type BatchRun } from "./event-batch.js";
+import { planBatch, type BatchRun } from "./event-batch.js";
 import { requireTransactItems } from "./transact-items.js";
 import { versionItemKey } from "./table-layout.js";
-import { VersionCommitter } from "./version-committer.js";
+import { VersionCommitter, type PreparedCommit } from "./version-committer.js";
 
 /**
  * Options of {@link dynamoProjection}: those of the version store (all of them apply; none is
@@ -58,22 +53,28 @@ export interface DynamoProjection<E extends ProjectionEvent = ProjectionEvent> e
   /** The version store of this projection (same client, table, handler key and options). */
   readonly resourceRepository: DynamoResourceRepository;
   /**
-   * Applies several consecutive events of one resource with as few requests as possible (D10):
-   * each transaction covers a run of events, from the version before the first to the version
-   * after the last, and the adapter starts a new one where DynamoDB's limits (100 actions, 4 MB,
-   * one action per item) would be crossed. Events without items cost nothing extra: a run of them
-   * is one single-item write. Transactions are sent in order and stop at the first that does not
-   * commit; those before it stay committed.
+   * Applies several consecutive events of one resource with as few requests as possible (B1–B3,
+   * D10, D16): each transaction covers a run of events, from the version before its first to the
+   * version after its last, and the adapter starts a new one where DynamoDB's limits (100 actions,
+   * 4 MB, one action per item) would be crossed. Events without items cost nothing extra: a run of
+   * them is one single-item write. When the handler offers `handleEvents`, each run's actions come
+   * from one call of it (coalesced: 200 deposits into one balance are one transaction); otherwise
+   * they are the concatenated actions of each event's `handleEvent`.
    *
-   * Each delivery's `current` must equal the previous delivery's `next`. The handler is called for
-   * every event, and every request is checked, before anything is sent.
+   * The actions of every run, and every request, are computed and checked before anything is sent.
+   * Requests are sent in order and the batch stops at the first that does not commit; those before
+   * it stay committed. A run applies as a unit: a conflict or error stops the batch at the run's
+   * first delivery. An event whose actions cannot be had (the handler throws) or do not fit a
+   * transaction alone stops the batch there, after the runs before it are committed. The promise
+   * rejects only for bad arguments, before any request; everything else is in the result.
    *
    * @param resource - the resource all events belong to.
    * @param deliveries - the events in order, each with its versions and scope.
-   * @param options - an abort signal.
-   * @returns how many events were applied and, if not all, where and why it stopped.
+   * @param options - an abort signal, and `onRequest` for the cost of each request.
+   * @returns how many events were applied, how many requests it took and, if not all, where and
+   *   why it stopped.
    */
-  handleEventBatch(resource: Resource, deliveries: readonly BatchDelivery<E>[], options?: OperationOptions): Promise<BatchResult>;
+  handleEventBatch(resource: Resource, deliveries: readonly BatchDelivery<E>[], options?: BatchOptions): Promise<BatchResult>;
 }
 
 /**
@@ -85,7 +86,9 @@ export interface DynamoProjection<E extends ProjectionEvent = ProjectionEvent> e
  * single-item conditional write. A stale or redelivered event resolves `false` and writes nothing;
  * the stored version is reported through `onConflict` without another read (H7). A response that
  * never came is retried with the same token, so a commit is never taken for a conflict and never
- * applied twice (D8).
+ * applied twice (D8). `handleEventBatch` commits runs of consecutive events in as few requests as
+ * DynamoDB's limits allow, coalesced by the handler's `handleEvents` when it has one (D10, D16).
+ * Arguments and options are checked before any I/O by core's `ProjectionHandlerBase` (E1, E2, H3).
  *
  * @param client - the DynamoDB client (`@aws-sdk/client-dynamodb`, a peer dependency).
  * @param table - the version table (see `createTable`); it may hold many projections.
@@ -117,123 +120,92 @@ export function dynamoProjection<E extends ProjectionEvent>(
   return new BoundDynamoProjection(client, table, handler, options);
 }
 
-class BoundDynamoProjection<E extends ProjectionEvent> implements DynamoProjection<E> {
+class BoundDynamoProjection<E extends ProjectionEvent> extends ProjectionHandlerBase<E> implements DynamoProjection<E> {
   readonly #client: DynamoDBClient;
   readonly #handler: DynamoProjectionHandler<E>;
-  readonly #configuration: ProjectionConfiguration<E>;
-  readonly #options: ResolvedAdapterOptions;
   readonly #committer: VersionCommitter;
   readonly resourceRepository: DynamoResourceRepository;
 
   constructor(client: DynamoDBClient, table: string, handler: DynamoProjectionHandler<E>, options: DynamoProjectionOptions | undefined) {
-    this.#client = requireClient(client);
-    this.#configuration = readProjectionConfiguration(handler);
+    const checkedClient = requireClient(client);
+    super(handler);
+    this.#client = checkedClient;
     if (typeof handler.handleEvent !== "function") {
       throw new InvalidArgumentError("handler.handleEvent", "expected a function");
     }
+    if (handler.handleEvents !== undefined && typeof handler.handleEvents !== "function") {
+      throw new InvalidArgumentError("handler.handleEvents", "expected a function, or nothing");
+    }
     this.#handler = handler;
-    this.#options = resolveAdapterOptions(requireTableName(table), options);
-    this.#committer = new VersionCommitter(this.#client, this.#options);
-    this.resourceRepository = new DynamoResourceRepository(this.#client, this.#configuration.identity.key, table, options);
+    this.#committer = new VersionCommitter(this.#client, resolveAdapterOptions(requireTableName(table), options));
+    this.resourceRepository = new DynamoResourceRepository(this.#client, this.identity.key, table, options);
   }
 
-  get identity(): Identity {
-    return this.#configuration.identity;
-  }
-
-  configure(configurer: ProjectionConfigurer<E>): void {
-    this.#handler.configure(configurer);
-  }
-
-  async handleEvent(
-    resource: Resource,
-    current: VersionInput,
-    next: VersionInput,
-    scope: ProjectionEventScope,
-    event: E,
-    options?: ConditionalWriteOptions,
-  ): Promise<boolean> {
+  protected async _handleEvent({ resource, current, next, scope, event, signal, onConflict, onRequest }: EventCall<E>): Promise<boolean> {
     const key = this.#key(resource);
-    const expected = requireVersion(current, "current");
-    const replacement = requireVersion(next, "next");
-    requireHandledEvent(this.#configuration, event);
-    const { signal, onConflict, onRequest } = requireConditionalWriteOptions(options);
     const items = await this.#items(scope, event, signal, "handler.handleEvent()");
-    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items, signal, onConflict, onRequest });
+    const prepared = this.#committer.prepare({ resource, key, current, next, items, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
 
-  async handleEventBatch(resource: Resource, deliveries: readonly BatchDelivery<E>[], options?: OperationOptions): Promise<BatchResult> {
+  protected override async _handleEventBatch({ resource, deliveries, signal, onRequest }: EventBatchCall<E>): Promise<BatchResult> {
     const key = this.#key(resource);
-    if (!Array.isArray(deliveries)) {
-      throw new InvalidArgumentError("deliveries", "expected an array");
-    }
-    const { signal, onRequest } = requireOperationOptions(options);
-    const checked: Array<{ current: Version; next: Version; items: readonly TransactWriteItem[] }> = [];
-    let previous: Version | undefined;
-    for (const [index, delivery] of deliveries.entries()) {
-      const current = requireVersion(delivery?.current, `deliveries[${index}].current`);
-      const next = requireVersion(delivery.next, `deliveries[${index}].next`);
-      if (previous !== undefined && !versionsEqual(previous, current)) {
-        throw new InvalidArgumentError(`deliveries[${index}].current`, "expected the previous delivery's next version: a batch holds consecutive events");
+    const plan = await planBatch(deliveries, {
+      itemsOf: (index) => {
+        const { scope, event } = deliveries[index] as (typeof deliveries)[number];
+        return this.#items(scope, event, signal, `handler.handleEvent() for deliveries[${index}]`);
+      },
+      itemsOfRun: this.#handler.handleEvents === undefined ? undefined : (first, count) => this.#runItems(deliveries.slice(first, first + count), first, signal),
+      budgetFor: (current, next) => this.#committer.planningBudget(key, current, next),
+    });
+    // Every request is built and checked before the first is sent; one that fails cuts the plan.
+    const stored: Array<Version | undefined> = [];
+    const prepared: Array<{ run: BatchRun; commit: PreparedCommit }> = [];
+    let failure = plan.failure;
+    for (const run of plan.runs) {
+      const index = prepared.length;
+      try {
+        const commit = this.#committer.prepare({
+          resource,
+          key,
+          current: run.current,
+          next: run.next,
+          items: run.items,
+          signal,
+          onRequest,
+          onConflict: (conflict) => {
+            stored[index] = conflict.storedVersion;
+          },
+        });
+        prepared.push({ run, commit });
+      } catch (error) {
+        failure = { index: run.first, error };
+        break;
       }
-      requireHandledEvent(this.#configuration, delivery.event);
-      checked.push({ current, next, items: [] });
-      previous = next;
     }
-    for (const [index, delivery] of deliveries.entries()) {
-      (checked[index] as { items: readonly TransactWriteItem[] }).items = await this.#items(
-        delivery.scope,
-        delivery.event,
-        signal,
-        `handler.handleEvent() for deliveries[${index}]`,
-      );
-    }
-    const runs = planBatch(checked, (current, next) => this.#committer.planningBudget(key, current, next));
-    const stored: Array<Version | undefined> = runs.map(() => undefined);
-    const prepared = runs.map((run, index) =>
-      this.#committer.prepare({
-        resource,
-        key,
-        current: run.current,
-        next: run.next,
-        items: run.items,
-        signal,
-        onRequest,
-        onConflict: (conflict) => {
-          stored[index] = conflict.storedVersion;
-        },
-      }),
-    );
     let applied = 0;
-    for (const [index, commit] of prepared.entries()) {
-      const first = (runs[index] as BatchRun).first;
+    for (const [index, { run, commit }] of prepared.entries()) {
       try {
         if (!(await this.#committer.send(commit))) {
-          return { applied, requests: index + 1, stopped: { index: first, reason: "conflict", storedVersion: stored[index] } };
+          return { applied, requests: index + 1, stopped: { index: run.first, reason: "conflict", storedVersion: stored[index] } };
         }
       } catch (error) {
-        return { applied, requests: index + 1, stopped: { index: first, reason: "error", error } };
+        return { applied, requests: index + 1, stopped: { index: run.first, reason: "error", error } };
       }
-      applied += (runs[index] as BatchRun).count;
+      applied += run.count;
     }
-    return { applied, requests: prepared.length, stopped: undefined };
+    return { applied, requests: prepared.length, stopped: failure === undefined ? undefined : { ...failure, reason: "error" } };
   }
 
-  resourceVersion(resource: Resource, options?: OperationOptions): Promise<Version> {
+  protected _resourceVersion(resource: Resource, options: CheckedOptions): Promise<Version> {
     return this.resourceRepository.resourceVersion(resource, options);
   }
 
-  closeResource(resource: Resource, options?: OperationOptions): Promise<void> {
+  protected _closeResource(resource: Resource, options: CheckedOptions): Promise<void> {
     return this.resourceRepository.deleteResource(resource, options);
   }
 
-  timeoutHint(event: E): number {
-    return this.#handler.timeoutHint?.(event) ?? 0;
-  }
-
-  async compact(scope: ProjectionCompactScope, options?: OperationOptions): Promise<void> {
-    const { signal } = requireOperationOptions(options);
+  protected async _compact(scope: ProjectionCompactScope, { signal }: CheckedOptions): Promise<void> {
     await this.#handler.compact?.(this.#client, scope, { signal });
   }
 
@@ -242,7 +214,14 @@ class BoundDynamoProjection<E extends ProjectionEvent> implements DynamoProjecti
     return items === undefined ? [] : requireTransactItems(items, source);
   }
 
+  /** The coalesced actions of a run of two or more deliveries, starting at `deliveries[first]`. */
+  async #runItems(run: readonly EventDelivery<E>[], first: number, signal: AbortSignal | undefined): Promise<readonly TransactWriteItem[]> {
+    const coalesce = this.#handler.handleEvents as NonNullable<DynamoProjectionHandler<E>["handleEvents"]>;
+    const items = await coalesce.call(this.#handler, run.map(({ event, scope }) => ({ event, scope })), { signal });
+    return items === undefined ? [] : requireTransactItems(items, `handler.handleEvents() for deliveries[${first}..${first + run.length - 1}]`);
+  }
+
   #key(resource: Resource): Uint8Array {
-    return versionItemKey(this.#configuration.identity.key, requireResource(resource));
+    return versionItemKey(this.identity.key, resource);
   }
 }

@@ -8,12 +8,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import {
   InvalidArgumentError,
-  requireConditionalWriteOptions,
-  requireOperationOptions,
-  requireResource,
-  requireVersion,
+  ResourceRepositoryBase,
+  type CheckedConditionalOptions,
+  type CheckedOptions,
+  type ConditionalWriteCall,
   type ConditionalWriteOptions,
-  type OperationOptions,
   type RequestCost,
   type Resource,
   type ResourceRepository,
@@ -45,6 +44,11 @@ export type DynamoResourceRepositoryOptions = DynamoAdapterOptions;
  * {@link DynamoResourceRepository.updateResourceVersionAndTransactionItems} for higher-order
  * projections that commit their own items with the version. No I/O in the constructor (D12).
  *
+ * Reads are strongly consistent unless `consistentRead: false`; storing the empty version deletes
+ * the item; a conditional update is one single-item write (D6) that reports the stored version
+ * through `onConflict` on a conflict (H7). Arguments and options are checked before any I/O by
+ * core's `ResourceRepositoryBase` (E1, E2).
+ *
  * @example
  * ```ts
  * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -56,7 +60,7 @@ export type DynamoResourceRepositoryOptions = DynamoAdapterOptions;
  * await repository.updateResourceVersion(r, undefined, encodeOffset(0)); // true
  * ```
  */
-export class DynamoResourceRepository implements ResourceRepository {
+export class DynamoResourceRepository extends ResourceRepositoryBase implements ResourceRepository {
   readonly #client: DynamoDBClient;
   readonly #handlerKey: string;
   readonly #options: ResolvedAdapterOptions;
@@ -70,6 +74,7 @@ export class DynamoResourceRepository implements ResourceRepository {
    * @throws `InvalidArgumentError` for a malformed argument or option, before any I/O.
    */
   constructor(client: DynamoDBClient, handlerKey: string, table: string, options?: DynamoResourceRepositoryOptions) {
+    super();
     this.#client = requireClient(client);
     try {
       this.#handlerKey = validateIdentityKey(handlerKey);
@@ -81,26 +86,12 @@ export class DynamoResourceRepository implements ResourceRepository {
     this.#committer = new VersionCommitter(this.#client, this.#options);
   }
 
-  /**
-   * Reads the stored version (R1), with a strongly consistent read unless
-   * `consistentRead: false`.
-   *
-   * @param resource - a non-empty resource.
-   * @param options - an abort signal.
-   * @returns the stored version, or the empty version.
-   *
-   * @example
-   * ```ts
-   * const version = await repository.resourceVersion(r);
-   * ```
-   */
-  async resourceVersion(resource: Resource, options?: OperationOptions): Promise<Version> {
-    const key = this.#key(resource);
-    const { signal, onRequest } = requireOperationOptions(options);
+  /** R1, with a strongly consistent read unless `consistentRead: false`. */
+  protected async _resourceVersion(resource: Resource, { signal, onRequest }: CheckedOptions): Promise<Version> {
     const names = this.#options.attributeNames;
     const input = applyDecorators("getItem", {
       TableName: this.#options.table,
-      Key: { [names.key]: { B: key } },
+      Key: { [names.key]: { B: this.#key(resource) } },
       ConsistentRead: this.#options.consistentRead,
       ProjectionExpression: "#v",
       ExpressionAttributeNames: { "#v": names.version },
@@ -109,53 +100,28 @@ export class DynamoResourceRepository implements ResourceRepository {
     return this.#committer.storedVersion(Item);
   }
 
-  /**
-   * Sets the version unconditionally (R2); the empty version deletes the item, so a resource is
-   * never left with an empty stored version (pitfall GP1, docs/specification.md).
-   *
-   * @param resource - a non-empty resource.
-   * @param version - the version; empty deletes.
-   * @param options - an abort signal.
-   *
-   * @example
-   * ```ts
-   * await repository.storeResourceVersion(r, encodeOffset(41));
-   * ```
-   */
-  async storeResourceVersion(resource: Resource, version: VersionInput, options?: OperationOptions): Promise<void> {
+  /** R2: the empty version deletes the item, so a resource never keeps an empty stored version (pitfall GP1). */
+  protected async _storeResourceVersion(resource: Resource, version: Version, { signal, onRequest }: CheckedOptions): Promise<void> {
     const key = this.#key(resource);
-    const value = requireVersion(version);
-    const { signal, onRequest } = requireOperationOptions(options);
-    if (value.length === 0) {
+    if (version.length === 0) {
       return this.#deleteItem(key, signal, onRequest);
     }
     const names = this.#options.attributeNames;
     const input = applyDecorators("putItem", {
       TableName: this.#options.table,
-      Item: { [names.key]: { B: key }, [names.version]: { B: value } },
+      Item: { [names.key]: { B: key }, [names.version]: { B: version } },
     }, this.#options.decorators.putItem, (i) => [i.Item?.[names.key], i.Item?.[names.version]]);
     await this.#send(new PutItemCommand(input), "PutItem", signal, onRequest);
   }
 
-  /**
-   * Sets the version to `next` if it is `current` (R3, R5, R6), with one conditional single-item
-   * write (D6). A conflict reports the stored version through `onConflict` (H7).
-   *
-   * @param resource - a non-empty resource.
-   * @param current - the expected version; empty means "absent".
-   * @param next - the new version; empty deletes the item.
-   * @param options - an abort signal and `onConflict`.
-   * @returns whether the version was `current` and is now `next`.
-   * @throws `AmbiguousCommitError` when the outcome could not be found out (retryable);
-   *   `ThrottledError`, `TransactionConflictError` (retryable).
-   *
-   * @example
-   * ```ts
-   * await repository.updateResourceVersion(r, encodeOffset(0), encodeOffset(1));
-   * ```
-   */
-  async updateResourceVersion(resource: Resource, current: VersionInput, next: VersionInput, options?: ConditionalWriteOptions): Promise<boolean> {
-    return this.updateResourceVersionAndTransactionItems(resource, current, next, [], options);
+  /** R3, R5, R6: one conditional single-item write (D6); a conflict reports the stored version (H7). */
+  protected _updateResourceVersion(resource: Resource, current: Version, next: Version, options: CheckedConditionalOptions): Promise<boolean> {
+    return this.#commit({ resource, current, next, ...options }, []);
+  }
+
+  /** R4: removes the version item; idempotent. */
+  protected _deleteResource(resource: Resource, { signal, onRequest }: CheckedOptions): Promise<void> {
+    return this.#deleteItem(this.#key(resource), signal, onRequest);
   }
 
   /**
@@ -190,30 +156,13 @@ export class DynamoResourceRepository implements ResourceRepository {
     items: readonly TransactWriteItem[],
     options?: ConditionalWriteOptions,
   ): Promise<boolean> {
-    const key = this.#key(resource);
-    const expected = requireVersion(current, "current");
-    const replacement = requireVersion(next, "next");
-    const actions = requireTransactItems(items, "items");
-    const { signal, onConflict, onRequest } = requireConditionalWriteOptions(options);
-    const prepared = this.#committer.prepare({ resource, key, current: expected, next: replacement, items: actions, signal, onConflict, onRequest });
-    return this.#committer.send(prepared);
+    const call = this.checkConditionalWrite(resource, current, next, options);
+    return this.#commit(call, requireTransactItems(items, "items"));
   }
 
-  /**
-   * Removes the version item (R4); idempotent.
-   *
-   * @param resource - a non-empty resource.
-   * @param options - an abort signal.
-   *
-   * @example
-   * ```ts
-   * await repository.deleteResource(r);
-   * ```
-   */
-  async deleteResource(resource: Resource, options?: OperationOptions): Promise<void> {
-    const key = this.#key(resource);
-    const { signal, onRequest } = requireOperationOptions(options);
-    return this.#deleteItem(key, signal, onRequest);
+  #commit({ resource, current, next, signal, onConflict, onRequest }: ConditionalWriteCall, items: readonly TransactWriteItem[]): Promise<boolean> {
+    const prepared = this.#committer.prepare({ resource, key: this.#key(resource), current, next, items, signal, onConflict, onRequest });
+    return this.#committer.send(prepared);
   }
 
   async #deleteItem(key: Uint8Array, signal: AbortSignal | undefined, onRequest: ((cost: RequestCost) => void) | undefined): Promise<void> {
@@ -240,6 +189,6 @@ export class DynamoResourceRepository implements ResourceRepository {
   }
 
   #key(resource: Resource): Uint8Array {
-    return versionItemKey(this.#handlerKey, requireResource(resource));
+    return versionItemKey(this.#handlerKey, resource);
   }
 }

@@ -60,9 +60,10 @@ export { createTable, type CreateTableOptions } from "./create-table.js";
 export { DecoratorBrokeVersionCheckError, type Decorator, type Decorators } from "./decorators.js";
 export { deleteTable, type DeleteTableOptions } from "./delete-table.js";
 export { documentItem, type DocumentAttributes, type DocumentTransactWriteItem } from "./document-items.js";
-export type { DynamoProjectionHandler } from "./dynamo-projection-handler.js";
+export type { DynamoProjectionHandler, EventDelivery } from "./dynamo-projection-handler.js";
 export { dynamoProjection, type DynamoProjection, type DynamoProjectionOptions } from "./dynamo-projection.js";
 export { DynamoResourceRepository, type DynamoResourceRepositoryOptions } from "./dynamo-resource-repository.js";
+// Deprecated aliases of core's batch types, kept for one release.
 export type { BatchDelivery, BatchResult, BatchStop } from "./event-batch.js";
 export { attributeValueSize, itemSize, transactActionSize } from "./item-size.js";
 export { TableNotReadyError, TableSchemaMismatchError } from "./table-errors.js";

@@ -36,6 +36,22 @@ export interface CheckedConditionalOptions extends CheckedOptions {
 }
 
 /**
+ * A checked conditional write: the resource and versions were validated, and the arrays are the
+ * callee's own (copies the caller no longer holds). See
+ * {@link ResourceRepositoryBase.checkConditionalWrite}.
+ *
+ * @example
+ * ```ts
+ * const { resource, current, next, signal } = this.checkConditionalWrite(r, c, n, options);
+ * ```
+ */
+export interface ConditionalWriteCall extends CheckedConditionalOptions {
+  readonly resource: Resource;
+  readonly current: Version;
+  readonly next: Version;
+}
+
+/**
  * A checked `handleEvent` call: the resource, versions and event were validated, and the arrays are
  * the hook's own (copies the caller no longer holds).
  *
@@ -48,10 +64,7 @@ export interface CheckedConditionalOptions extends CheckedOptions {
  * }
  * ```
  */
-export interface EventCall<E extends ProjectionEvent = ProjectionEvent> extends CheckedConditionalOptions {
-  readonly resource: Resource;
-  readonly current: Version;
-  readonly next: Version;
+export interface EventCall<E extends ProjectionEvent = ProjectionEvent> extends ConditionalWriteCall {
   readonly scope: ProjectionEventScope;
   /** The event, of a type the handler declared (H3). */
   readonly event: E;

@@ -2,7 +2,7 @@ import type { ConditionalWriteOptions, OperationOptions, VersionConflict } from 
 import type { ResourceRepository } from "../resource-repository.js";
 import type { Resource, Version, VersionInput } from "../resource.js";
 import { requireConditionalWriteOptions, requireOperationOptions, requireResource, requireVersion } from "../validation.js";
-import type { CheckedConditionalOptions, CheckedOptions } from "./checked-calls.js";
+import type { CheckedConditionalOptions, CheckedOptions, ConditionalWriteCall } from "./checked-calls.js";
 import { ownedBytes } from "./owned-bytes.js";
 
 /**
@@ -80,11 +80,37 @@ export abstract class ResourceRepositoryBase implements ResourceRepository {
    * @returns whether the version was `current` and is now `next`.
    */
   async updateResourceVersion(resource: Resource, current: VersionInput, next: VersionInput, options?: ConditionalWriteOptions): Promise<boolean> {
+    const { resource: checked, current: expected, next: replacement, ...checkedOptions } = this.checkConditionalWrite(resource, current, next, options);
+    return this._updateResourceVersion(checked, expected, replacement, checkedOptions);
+  }
+
+  /**
+   * Checks the arguments of a conditional write as {@link ResourceRepositoryBase.updateResourceVersion}
+   * does, for a subclass that offers a variant with more arguments (the DynamoDB repository's
+   * write with transaction items): the subclass checks only what it adds.
+   *
+   * @param resource - the resource as received.
+   * @param current - the expected version as received.
+   * @param next - the new version as received.
+   * @param options - the options as received.
+   * @returns the checked call; its arrays are the subclass's own.
+   * @throws `InvalidResourceError`, `InvalidVersionError` or `InvalidArgumentError` naming the
+   *   argument; the abort reason when the signal is already aborted.
+   *
+   * @example
+   * ```ts
+   * async updateWithItems(r: Resource, c: VersionInput, n: VersionInput, items: Item[], options?: ConditionalWriteOptions) {
+   *   const call = this.checkConditionalWrite(r, c, n, options);
+   *   return this.#commit(call, requireItems(items));
+   * }
+   * ```
+   */
+  protected checkConditionalWrite(resource: Resource, current: VersionInput, next: VersionInput, options: ConditionalWriteOptions | undefined): ConditionalWriteCall {
     const checked = requireResource(resource);
     const expected = requireVersion(current, "current");
     const replacement = requireVersion(next, "next");
     const checkedOptions = checkConditionalOptions(options);
-    return this._updateResourceVersion(ownedBytes(checked), ownedBytes(expected), ownedBytes(replacement), checkedOptions);
+    return { resource: ownedBytes(checked), current: ownedBytes(expected), next: ownedBytes(replacement), ...checkedOptions };
   }
 
   /**

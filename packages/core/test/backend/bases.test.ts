@@ -254,6 +254,45 @@ describe("ResourceRepositoryBase: checks once, then the storage hook", () => {
   });
 });
 
+/** A subclass with a variant of the conditional write that takes one more argument. */
+class TaggingRepository extends MapRepository {
+  readonly tags: string[] = [];
+  async updateResourceVersionWithTag(resource: Resource, current: Version | undefined, next: Version | undefined, tag: string, options?: { signal?: AbortSignal }): Promise<boolean> {
+    const call = this.checkConditionalWrite(resource, current, next, options);
+    if (typeof tag !== "string") throw new TypeError("tag");
+    const ok = await this._updateResourceVersion(call.resource, call.current, call.next, call);
+    if (ok) this.tags.push(tag);
+    return ok;
+  }
+}
+
+describe("ResourceRepositoryBase.checkConditionalWrite: a variant checks only what it adds", () => {
+  it("E1/E2: the variant refuses bad arguments and options like updateResourceVersion, before its hook", async () => {
+    const repository = new TaggingRepository();
+    const cases: Array<[Promise<unknown>, string, string]> = [
+      [repository.updateResourceVersionWithTag(new Uint8Array(), undefined, undefined, "t"), "ERR_INVALID_RESOURCE", "resource"],
+      [repository.updateResourceVersionWithTag(bytes("r"), "c" as never, undefined, "t"), "ERR_INVALID_VERSION", "current"],
+      [repository.updateResourceVersionWithTag(bytes("r"), undefined, 3 as never, "t"), "ERR_INVALID_VERSION", "next"],
+      [repository.updateResourceVersionWithTag(bytes("r"), undefined, undefined, "t", { sigal: undefined } as never), "ERR_INVALID_ARGUMENT", "options.sigal"],
+    ];
+    for (const [promise, code, argument] of cases) {
+      expect(await codeOf(promise)).toEqual({ code, argument });
+    }
+    expect(repository.calls).toBe(0);
+  });
+
+  it("R7: what it returns is the subclass's own copy", async () => {
+    const repository = new TaggingRepository();
+    const r = bytes("r");
+    const n = encodeOffset(0);
+    expect(await repository.updateResourceVersionWithTag(r, undefined, n, "first")).toBe(true);
+    r.fill(0);
+    n.fill(9);
+    expect(await repository.resourceVersion(bytes("r"))).toEqual(encodeOffset(0));
+    expect(repository.tags).toEqual(["first"]);
+  });
+});
+
 function createCompactScopeLike() {
   return { now: () => new Date(0), log: () => {} };
 }

@@ -1,10 +1,10 @@
 import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
-import { createTable, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+import { createTable, dynamoProjection, type DynamoProjectionHandler, type EventDelivery } from "@projectionkit/dynamodb";
 import { localClient, uniqueTableName } from "../support/clients.js";
 import { afterRequest, logRequests } from "../support/faults.js";
-import { configureLedger, createReadModel, readModel, type LedgerEvent } from "../support/ledger.js";
+import { configureLedger, createReadModel, LEDGER_KEY, readModel, type LedgerEvent } from "../support/ledger.js";
 
 const setup = localClient();
 const versions = uniqueTableName("limits");
@@ -155,5 +155,111 @@ describe("D10 batching", () => {
       argument: "deliveries[1].current",
     });
     expect(log.count()).toBe(0);
+  });
+
+  it("B1: a handler that throws at one delivery: the runs before it commit, the batch stops there with the error", async () => {
+    const { projection, stream, model } = await projectionWith((event, m) => {
+      if (event.id.endsWith("-120")) throw new Error("cannot project 120");
+      return oneItemEach(event, m);
+    });
+    const result = await projection.handleEventBatch(new TextEncoder().encode(stream), deliveries(stream, 250));
+    expect(result).toMatchObject({ applied: 120, requests: 2, stopped: { index: 120, reason: "error" } });
+    expect(result.stopped?.reason === "error" && (result.stopped.error as Error).message).toBe("cannot project 120");
+    expect((await readModel(setup, model)).events).toHaveLength(120);
+  });
+
+  it("B1/D9: an event whose actions do not fit a transaction alone stops the batch there with the limit's error; the events before it commit", async () => {
+    const { projection, stream, model, log } = await projectionWith((event, m) =>
+      Array.from({ length: event.id.endsWith("-2") ? 100 : 1 }, (_, i) => put(m, `event#${event.id}-${i}`)),
+    );
+    const result = await projection.handleEventBatch(new TextEncoder().encode(stream), deliveries(stream, 5));
+    expect(result).toMatchObject({ applied: 2, requests: 1, stopped: { index: 2, reason: "error" } });
+    expect(result.stopped?.reason === "error" && isProjectionKitError(result.stopped.error, "ERR_TOO_MANY_ACTIONS")).toBe(true);
+    expect(log.count()).toBe(1);
+    expect((await readModel(setup, model)).events).toHaveLength(2);
+  });
+});
+
+describe("D16 coalescing: edges", () => {
+  const deposit = (stream: string, offset: number) => ({
+    ...streamEventVersions(stream, offset),
+    event: { type: "Deposited", id: `${stream}-${offset}`, account: stream, amount: 1 } as LedgerEvent,
+    scope,
+  });
+  const balanceUpdate = (m: string, amount: number): TransactWriteItem => ({
+    Update: { TableName: m, Key: { pk: { S: "balance#hot" } }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": { N: String(amount) } } },
+  });
+
+  /** A projection whose handleEvents is `coalesce`, on its own logged client. */
+  async function coalescing(coalesce: (run: readonly EventDelivery<LedgerEvent>[], model: string) => TransactWriteItem[] | void) {
+    counter++;
+    const model = uniqueTableName(`coalescemodel${counter}`);
+    await createReadModel(setup, model);
+    const client = localClient();
+    const log = logRequests(client);
+    const singles: string[] = [];
+    const runs: number[] = [];
+    const handler: DynamoProjectionHandler<LedgerEvent> = {
+      configure: configureLedger,
+      handleEvent: (_s, event) => {
+        singles.push(event.id);
+        return [balanceUpdate(model, 1)];
+      },
+      handleEvents: (run) => {
+        runs.push(run.length);
+        return coalesce(run, model);
+      },
+    };
+    const stream = `coalesce-${counter}`;
+    return { projection: dynamoProjection(client, versions, handler), log, model, singles, runs, stream, resource: new TextEncoder().encode(stream) };
+  }
+
+  it("D16: handleEvent calls, and batches of one delivery, never use handleEvents", async () => {
+    const { projection, singles, runs, stream, resource, model } = await coalescing((run, m) => [balanceUpdate(m, run.length)]);
+    const first = deposit(stream, 0);
+    expect(await projection.handleEvent(resource, first.current, first.next, scope, first.event)).toBe(true);
+    expect(await projection.handleEventBatch(resource, [deposit(stream, 1)])).toEqual({ applied: 1, requests: 1, stopped: undefined });
+    expect(await projection.handleEventBatch(resource, [deposit(stream, 2), deposit(stream, 3)])).toEqual({ applied: 2, requests: 1, stopped: undefined });
+    expect(singles).toEqual([`${stream}-0`, `${stream}-1`]);
+    expect(runs).toEqual([2]);
+    expect((await readModel(setup, model)).balances).toEqual({ hot: 4 });
+  });
+
+  it("D16: a run whose coalesced actions are none commits with one single-item version write", async () => {
+    const { projection, log, stream, resource } = await coalescing(() => []);
+    const result = await projection.handleEventBatch(resource, Array.from({ length: 10 }, (_, i) => deposit(stream, i)));
+    expect(result).toEqual({ applied: 10, requests: 1, stopped: undefined });
+    expect(log.commands).toEqual(["PutItemCommand"]);
+    expect(decodeOffset(await projection.resourceVersion(resource))).toBe(9n);
+  });
+
+  it("D16: handleEvents that throws stops the batch at the run's first delivery; nothing of the run is sent", async () => {
+    const { projection, log, stream, resource } = await coalescing(() => {
+      throw new Error("cannot coalesce");
+    });
+    const result = await projection.handleEventBatch(resource, Array.from({ length: 5 }, (_, i) => deposit(stream, i)));
+    expect(result).toMatchObject({ applied: 0, requests: 0, stopped: { index: 0, reason: "error" } });
+    expect(result.stopped?.reason === "error" && (result.stopped.error as Error).message).toBe("cannot coalesce");
+    expect(log.count()).toBe(0);
+  });
+
+  it("D16/D9: handleEvents that touches the version item is a VersionItemTouchedError at the run's first delivery, nothing sent", async () => {
+    const { projection, log, stream, resource } = await coalescing(() => [
+      { Delete: { TableName: versions, Key: { HandlerAndResource: { B: new Uint8Array([...new TextEncoder().encode(`${LEDGER_KEY} `), ...new TextEncoder().encode(stream)]) } } } },
+    ]);
+    const result = await projection.handleEventBatch(resource, Array.from({ length: 3 }, (_, i) => deposit(stream, i)));
+    expect(result).toMatchObject({ applied: 0, requests: 0, stopped: { index: 0, reason: "error" } });
+    expect(result.stopped?.reason === "error" && isProjectionKitError(result.stopped.error, "ERR_VERSION_ITEM_TOUCHED")).toBe(true);
+    expect(log.count()).toBe(0);
+  });
+
+  it("D16: coalesced actions that touch one item twice are split until they fit; the result is the same", async () => {
+    // A careless handleEvents: one update per event, all on the hot balance.
+    const { projection, log, stream, resource, model, singles } = await coalescing((run, m) => run.map(() => balanceUpdate(m, 1)));
+    const result = await projection.handleEventBatch(resource, Array.from({ length: 4 }, (_, i) => deposit(stream, i)));
+    expect(result).toEqual({ applied: 4, requests: 4, stopped: undefined });
+    expect(log.count("TransactWriteItemsCommand")).toBe(4);
+    expect(singles).toHaveLength(4);
+    expect((await readModel(setup, model)).balances).toEqual({ hot: 4 });
   });
 });
