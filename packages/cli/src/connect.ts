@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { InvalidArgumentError } from "@projectionkit/core";
+import { InvalidArgumentError, requireOperationOptions, type OperationOptions } from "@projectionkit/core";
 import { describeInput } from "./describe-input.js";
 import { NoCredentialsError, NoRegionError, type RequestTarget } from "./cli-errors.js";
 
@@ -11,7 +11,7 @@ import { NoCredentialsError, NoRegionError, type RequestTarget } from "./cli-err
  * const options: ConnectOptions = { endpoint: "http://127.0.0.1:8000" };
  * ```
  */
-export interface ConnectOptions {
+export interface ConnectOptions extends OperationOptions {
   /**
    * An endpoint URL (a local emulator, a VPC endpoint). Without it, requests go to DynamoDB in the
    * region, with the SDK's default credential chain.
@@ -80,10 +80,11 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * The SDK retries failed requests (throttling, network errors) with its own backoff: 3 attempts,
  * or `AWS_MAX_ATTEMPTS`; `AWS_RETRY_MODE=adaptive` also paces requests under throttling.
  *
- * @param options - endpoint, region, more client configuration.
+ * @param options - endpoint, region, more client configuration, an abort signal (resolving
+ *   credentials may take requests, e.g. to SSO or an instance role).
  * @returns the connection.
  * @throws `InvalidArgumentError` for an endpoint that is not an http(s) URL or an empty region;
- *   `NoRegionError`; `NoCredentialsError`.
+ *   `NoRegionError`; `NoCredentialsError`; the signal's reason when it aborts.
  *
  * @example
  * ```ts
@@ -101,26 +102,27 @@ export async function connectDynamoDB(options: ConnectOptions = {}): Promise<Con
     ...(options.region === undefined ? {} : { region: options.region }),
     ...options.clientConfig,
   };
+  const { signal } = requireOperationOptions(options);
   const probe = new DynamoDBClient(base);
   let region: string;
   let placeholderRegion = false;
   try {
-    region = await probe.config.region();
+    region = await abortable(probe.config.region(), signal);
   } catch (error) {
-    if (endpoint === undefined) {
+    if (signal?.aborted === true || endpoint === undefined) {
       probe.destroy();
-      throw new NoRegionError({ cause: error });
+      throw signal?.aborted === true ? signal.reason : new NoRegionError({ cause: error });
     }
     region = PLACEHOLDER_REGION;
     placeholderRegion = true;
   }
   let placeholder = false;
   try {
-    await probe.config.credentials();
+    await abortable(probe.config.credentials(), signal);
   } catch (error) {
-    if (endpoint === undefined) {
+    if (signal?.aborted === true || endpoint === undefined) {
       probe.destroy();
-      throw new NoCredentialsError({ cause: error });
+      throw signal?.aborted === true ? signal.reason : new NoCredentialsError({ cause: error });
     }
     placeholder = true;
   }
@@ -156,4 +158,17 @@ export function requireEndpoint(endpoint: unknown, argument = "options.endpoint"
     throw new InvalidArgumentError(argument, `expected an http or https URL such as http://127.0.0.1:8000, got ${describeInput(endpoint)}`);
   }
   return endpoint as string;
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) {
+    return promise;
+  }
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -71,7 +71,14 @@ export interface DeleteVersionsOptions extends Omit<ScanVersionsOptions, "onEntr
   readonly onProgress?: ((progress: DeleteProgress) => void) | undefined;
 }
 
-/** The default of `concurrency`. */
+/**
+ * The default of `concurrency`: 16 deletes in flight.
+ *
+ * @example
+ * ```ts
+ * await deleteVersions(connection, table, handlerKey, { concurrency: DEFAULT_DELETE_CONCURRENCY * 2 });
+ * ```
+ */
 export const DEFAULT_DELETE_CONCURRENCY = 16;
 
 /**

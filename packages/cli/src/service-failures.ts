@@ -24,11 +24,6 @@ const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNR
  * @param send - sends the request.
  * @returns what `send` resolves to.
  *
- * @example
- * ```ts
- * const page = await request(target, "Scan", () => client.send(new ScanCommand(input), { abortSignal }));
- * ```
- *
  * @internal
  */
 export async function request<T>(target: RequestTarget, operation: string, send: () => Promise<T>): Promise<T> {

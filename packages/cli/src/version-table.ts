@@ -120,9 +120,23 @@ export async function describeVersionTable(
   };
 }
 
-/** How much of the table one parallel scan segment reads by default: 256 MiB. */
+/**
+ * How much of the table one parallel scan segment reads by default: 256 MiB.
+ *
+ * @example
+ * ```ts
+ * Math.ceil(tableSizeBytes / BYTES_PER_SCAN_SEGMENT); // segments before the cap
+ * ```
+ */
 export const BYTES_PER_SCAN_SEGMENT = 256 * 1024 * 1024;
-/** The most segments the default picks: 8. */
+/**
+ * The most segments the default picks: 8.
+ *
+ * @example
+ * ```ts
+ * defaultScanSegments(Number.MAX_SAFE_INTEGER) === MAX_DEFAULT_SCAN_SEGMENTS; // true
+ * ```
+ */
 export const MAX_DEFAULT_SCAN_SEGMENTS = 8;
 
 /**

@@ -38,7 +38,7 @@ Examples:
 }
 
 async function check(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
-  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region });
+  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
   const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
   io.stdout.write(flags.json === true ? `${JSON.stringify(checkJson(table))}\n` : checkText(table));
   if (!table.keySchemaMatches) {

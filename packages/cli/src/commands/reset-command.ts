@@ -48,7 +48,7 @@ Examples:
 }
 
 async function reset(flags: ResetFlags, io: CliIo): Promise<ExitCode> {
-  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region });
+  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
   const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
   checkVersionTableKeySchema(flags.table, table.description, flags.keyAttribute);
   return flags.yes === true ? deleteForReal(connection, table, flags, io) : dryRun(connection, table, flags, io);

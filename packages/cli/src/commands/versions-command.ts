@@ -44,7 +44,7 @@ Examples:
 }
 
 async function listVersions(flags: VersionsFlags, io: CliIo): Promise<ExitCode> {
-  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region });
+  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
   const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
   checkVersionTableKeySchema(flags.table, table.description, flags.keyAttribute);
   const entries: VersionEntry[] = [];
