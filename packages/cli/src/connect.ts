@@ -47,7 +47,7 @@ export interface Connection extends Disposable {
 
 /**
  * The credentials used with an endpoint when the default chain finds none: emulators accept any.
- * The same as `@projectionkit/dynamodb/testing`'s clients use, so that the CLI sees the tables that
+ * The same as `@projectionkit/dynamodb-testing`'s clients use, so that the CLI sees the tables that
  * tests made on DynamoDB Local (which keeps one database per access key and region).
  *
  * @example
@@ -102,7 +102,7 @@ export async function connectDynamoDB(options: ConnectOptions = {}): Promise<Con
     ...(options.region === undefined ? {} : { region: options.region }),
     ...options.clientConfig,
   };
-  const { signal } = requireOperationOptions(options);
+  const { signal } = requireOperationOptions(options, "options", ["endpoint", "region", "clientConfig"]);
   const probe = new DynamoDBClient(base);
   let region: string;
   let placeholderRegion = false;

@@ -1,4 +1,5 @@
 import { DeleteItemCommand, type AttributeValue, type DeleteItemCommandInput, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { requireOperationOptions } from "@projectionkit/core";
 import { DEFAULT_ATTRIBUTE_NAMES } from "@projectionkit/dynamodb";
 import pLimit from "p-limit";
 import type { RequestTarget } from "./cli-errors.js";
@@ -118,6 +119,7 @@ export async function deleteVersions(
   handlerKey: string,
   options: DeleteVersionsOptions = {},
 ): Promise<DeleteSummary> {
+  requireOperationOptions(options, "options", ["attributeNames", "segments", "pageSize", "concurrency", "onProgress"]);
   const concurrency = requireInteger(options.concurrency ?? DEFAULT_DELETE_CONCURRENCY, 1, 1000, "options.concurrency");
   const names = { key: options.attributeNames?.key ?? DEFAULT_ATTRIBUTE_NAMES.key, version: options.attributeNames?.version ?? DEFAULT_ATTRIBUTE_NAMES.version };
   const { signal } = options;
@@ -157,8 +159,9 @@ export async function deleteVersions(
     report();
   };
 
+  const { concurrency: _, onProgress: __, ...scanOptions } = options;
   const summary = await scanVersions(connection, table, handlerKey, {
-    ...options,
+    ...scanOptions,
     consistentRead: true,
     onEntries: async (entries) => {
       await Promise.all(entries.map((entry) => limit(() => deleteEntry(entry))));

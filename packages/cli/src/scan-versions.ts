@@ -84,6 +84,9 @@ export interface ScanVersionsOptions extends OperationOptions {
   readonly onProgress?: ((progress: ScanProgress) => void) | undefined;
 }
 
+/** The keys of {@link ScanVersionsOptions} besides `signal` and `onRequest`. */
+const SCAN_OPTION_KEYS = ["attributeNames", "segments", "pageSize", "consistentRead", "onEntries", "onProgress"];
+
 /**
  * Finds every version item of one projection (handler key) in a shared version table: a `Scan`
  * with the filter `begins_with(key, UTF-8(handler key) + space)` on the binary key, page by page,
@@ -122,6 +125,7 @@ export async function scanVersions(
 ): Promise<ScanSummary> {
   requireTable(table);
   validateIdentityKey(handlerKey);
+  const { signal } = requireOperationOptions(options, "options", SCAN_OPTION_KEYS);
   const names = {
     key: requireAttributeName(options.attributeNames?.key ?? DEFAULT_ATTRIBUTE_NAMES.key, "options.attributeNames.key"),
     version: requireAttributeName(options.attributeNames?.version ?? DEFAULT_ATTRIBUTE_NAMES.version, "options.attributeNames.version"),
@@ -131,7 +135,6 @@ export async function scanVersions(
   }
   const segments = requireInteger(options.segments ?? 1, 1, 1_000_000, "options.segments");
   const pageSize = options.pageSize === undefined ? undefined : requireInteger(options.pageSize, 1, Number.MAX_SAFE_INTEGER, "options.pageSize");
-  const { signal } = requireOperationOptions(options);
   const prefix = versionKeyPrefix(handlerKey);
 
   const stop = new AbortController();

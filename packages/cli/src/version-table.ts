@@ -76,7 +76,7 @@ export async function describeVersionTable(
 ): Promise<VersionTableDescription> {
   requireTable(table);
   const keyAttribute = requireAttributeName(options.keyAttribute ?? DEFAULT_ATTRIBUTE_NAMES.key, "options.keyAttribute");
-  const { signal } = requireOperationOptions(options);
+  const { signal } = requireOperationOptions(options, "options", ["keyAttribute"]);
   let description: TableDescription | undefined;
   try {
     ({ Table: description } = await request(connection.target, "DescribeTable", () =>

@@ -4,7 +4,7 @@ import { createTable, DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnvironment, noCredentialsEnvironment, stubEnvironment } from "./support/aws-environment.ts";
-import { EMULATORS, type RunningEmulator } from "./support/emulator-matrix.ts";
+import { describeOnEmulators, type RunningEmulator } from "./support/emulator-matrix.ts";
 import { FOREIGN, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable, UPPER } from "./support/fixtures.ts";
 import { runInProcess } from "./support/run-cli.ts";
 
@@ -19,7 +19,7 @@ function listedRows(stdout: string): string[][] {
 
 const utf8 = new TextEncoder();
 
-describe.each(EMULATORS)("the commands on $name", ({ start, countsItems }) => {
+describeOnEmulators("the commands", ({ start, countsItems }) => {
   let emulator: RunningEmulator;
   let client: DynamoDBClient;
   const table = uniqueTable("cli-commands");

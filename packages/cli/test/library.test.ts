@@ -2,8 +2,8 @@ import type { DeleteItemCommandInput, DynamoDBClient } from "@aws-sdk/client-dyn
 import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
 import { DynamoResourceRepository, versionItemKey } from "@projectionkit/dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteVersions, scanVersions, type VersionEntry } from "../src/index.ts";
-import { EMULATORS, type RunningEmulator } from "./support/emulator-matrix.ts";
+import { deleteVersions, describeVersionTable, scanVersions, type VersionEntry } from "../src/index.ts";
+import { describeOnEmulators, type RunningEmulator } from "./support/emulator-matrix.ts";
 import { HANDLER, keysOf, NEIGHBOUR, readWholeTable, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
 
 const utf8 = new TextEncoder();
@@ -25,7 +25,7 @@ function beforeDeleteOf(client: DynamoDBClient, key: Uint8Array, effect: () => P
   );
 }
 
-describe.each(EMULATORS)("scanVersions and deleteVersions on $name", ({ start }) => {
+describeOnEmulators("scanVersions and deleteVersions", ({ start }) => {
   let emulator: RunningEmulator;
 
   beforeAll(async () => {
@@ -130,6 +130,9 @@ describe("arguments are checked before any request", () => {
     ["a fractional page size", () => scanVersions(connection, "Versions", HANDLER, { pageSize: 1.5 }), "ERR_INVALID_ARGUMENT"],
     ["the same key and version attribute", () => scanVersions(connection, "Versions", HANDLER, { attributeNames: { key: "k", version: "k" } }), "ERR_INVALID_ARGUMENT"],
     ["zero concurrency", () => deleteVersions(connection, "Versions", HANDLER, { concurrency: 0 }), "ERR_INVALID_ARGUMENT"],
+    ["a misspelt option (E2)", () => scanVersions(connection, "Versions", HANDLER, { segmnts: 2 } as never), "ERR_INVALID_ARGUMENT"],
+    ["a misspelt option of a reset (E2)", () => deleteVersions(connection, "Versions", HANDLER, { concurency: 2 } as never), "ERR_INVALID_ARGUMENT"],
+    ["a misspelt option of describeVersionTable (E2)", () => describeVersionTable(connection, "Versions", { keyAtribute: "pk" } as never), "ERR_INVALID_ARGUMENT"],
     ["a handler key that is not a UUID, to delete", () => deleteVersions(connection, "Versions", `${HANDLER}x`), "ERR_INVALID_IDENTITY"],
   ] as const)("%s: a typed error and no request", async (_label, call, code) => {
     const error: unknown = await call().catch((e: unknown) => e);

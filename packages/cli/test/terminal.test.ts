@@ -1,12 +1,12 @@
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, beforeAll, expect, it, type TestContext } from "vitest";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emulatorEnvironment } from "./support/aws-environment.ts";
-import { EMULATORS, type RunningEmulator } from "./support/emulator-matrix.ts";
+import { describeOnEmulators, type RunningEmulator } from "./support/emulator-matrix.ts";
 import { HANDLER, seededItemCount, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
 import { latch, startInterposer, type Interposer } from "./support/interposer.ts";
 import { BIN, childEnvironment } from "./support/run-cli.ts";
@@ -87,7 +87,7 @@ beforeAll(() => {
   }
 });
 
-describe.each(EMULATORS)("progress in a real terminal (tmux), on $name", ({ start, countsItems }) => {
+describeOnEmulators("progress in a real terminal (tmux)", ({ start, countsItems }) => {
   const progressLine = countsItems ? BAR : COUNT;
 
   beforeAll(async () => {

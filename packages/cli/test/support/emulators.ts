@@ -8,4 +8,4 @@ export {
   startDynamoDBLocal,
   type Dynalite,
   type DynamoDBLocal,
-} from "@projectionkit/dynamodb/testing";
+} from "@projectionkit/dynamodb-testing";
