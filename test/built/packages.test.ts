@@ -59,6 +59,11 @@ const probes: Probe[] = [
     expected: ["onConflict", "onOutcome", "onRetry"],
   },
   {
+    specifier: "@projectionkit/cli",
+    expression: `[m.defaultScanSegments(1024 ** 3), m.showVersion(new Uint8Array([0, 0, 0, 0, 0, 0, 1, 2])).shown, m.EXIT_CODES.tableNotFound]`,
+    expected: [4, "258", 3],
+  },
+  {
     specifier: "@projectionkit/conformance",
     expression: "m.resolveConformanceSettings({}, { CONFORMANCE_SEED: '7' }).seed",
     expected: 7,

@@ -2,13 +2,12 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
-  type TableDescription,
 } from "@aws-sdk/client-dynamodb";
 import { requireClient, requireTableName } from "./adapter-options.js";
 import { applyDecorators } from "./decorators.js";
 import { checkBudget, describeTable, isException, waitForTable, type WaitBudget } from "./delete-table.js";
 import { httpOptions } from "./request-failure.js";
-import { TableSchemaMismatchError } from "./table-errors.js";
+import { checkVersionTableKeySchema } from "./table-schema.js";
 import { resolveCreateTableOptions, type CreateTableOptions } from "./table-options.js";
 
 export type { CreateTableOptions } from "./table-options.js";
@@ -77,7 +76,7 @@ export async function createTable(client: DynamoDBClient, name: string, options?
         await waitForTable(dynamo, table, "GONE", budget);
         continue;
       }
-      checkKeySchema(table, existing, key);
+      checkVersionTableKeySchema(table, existing, key);
     }
     if (!resolved.wait) {
       return;
@@ -106,16 +105,4 @@ function keyPart(input: CreateTableCommandInput, key: string): unknown {
     keySchema: input.KeySchema,
     keyDefinition: input.AttributeDefinitions?.find((definition) => definition.AttributeName === key),
   };
-}
-
-/** Throws `TableSchemaMismatchError` unless the table's key is HASH `key` of type B, alone. */
-function checkKeySchema(table: string, existing: TableDescription, key: string): void {
-  const expected = `HASH ${key} (B)`;
-  const types = new Map((existing.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
-  const actual =
-    (existing.KeySchema ?? []).map((element) => `${element.KeyType} ${element.AttributeName} (${types.get(element.AttributeName) ?? "?"})`).join(", ") ||
-    "(none)";
-  if (actual !== expected) {
-    throw new TableSchemaMismatchError(table, expected, actual);
-  }
 }

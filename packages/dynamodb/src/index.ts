@@ -6,7 +6,8 @@
  * - {@link dynamoProjection} binds a {@link DynamoProjectionHandler} into a `ProjectionMessageHandler`.
  * - {@link DynamoResourceRepository} is the version store (`ResourceRepository`), with
  *   `updateResourceVersionAndTransactionItems` for higher-order projections.
- * - {@link createTable} and {@link deleteTable} manage the version table (Go v0.7.1 layout).
+ * - {@link createTable} and {@link deleteTable} manage the version table (Go v0.7.1 layout);
+ *   {@link checkVersionTableKeySchema} checks an existing one.
  * - The emulators for tests (`startDynalite`, `startDynamoDBLocal`) are in `@projectionkit/dynamodb-testing`, a development dependency.
  *
  * @example
@@ -79,4 +80,5 @@ export {
   type TransactionContext,
   type TransactionLimits,
 } from "./transaction-limits.js";
-export { DEFAULT_ATTRIBUTE_NAMES, MAX_PARTITION_KEY_BYTES, versionItemKey, type AttributeNames } from "./table-layout.js";
+export { DEFAULT_ATTRIBUTE_NAMES, MAX_PARTITION_KEY_BYTES, versionItemKey, versionKeyPrefix, type AttributeNames } from "./table-layout.js";
+export { checkVersionTableKeySchema, describeKeySchema } from "./table-schema.js";

@@ -96,17 +96,40 @@ export function resolveAttributeNames(names: Partial<AttributeNames> | undefined
  */
 export function versionItemKey(handlerKey: string, resource: Resource): Uint8Array {
   requireResource(resource);
-  const prefix = utf8.encode(handlerKey);
-  const length = prefix.length + 1 + resource.length;
+  const prefix = versionKeyPrefix(handlerKey);
+  const length = prefix.length + resource.length;
   if (length > MAX_PARTITION_KEY_BYTES) {
     throw new InvalidResourceError(
       "resource",
-      `the version item's key would be ${length} bytes (handler key ${prefix.length} + 1 + resource ${resource.length}); DynamoDB allows ${MAX_PARTITION_KEY_BYTES}`,
+      `the version item's key would be ${length} bytes (handler key ${prefix.length - 1} + 1 + resource ${resource.length}); DynamoDB allows ${MAX_PARTITION_KEY_BYTES}`,
     );
   }
   const key = new Uint8Array(length);
   key.set(prefix, 0);
-  key[prefix.length] = 0x20;
-  key.set(resource, prefix.length + 1);
+  key.set(resource, prefix.length);
   return key;
+}
+
+/**
+ * The bytes every version item key of one handler starts with: UTF-8(handler key) + one space
+ * (0x20). The rest of the key is the resource (D1). The space ends the prefix, so the prefix of
+ * one handler key never matches the items of another handler key that merely starts with the same
+ * characters (`k` + space is not a prefix of `kx` + space + …); a handler key that itself contains
+ * a space (the Go library did not forbid it; UUID keys never do) is the one case the layout cannot
+ * tell apart.
+ *
+ * @param handlerKey - the handler's identity key, verbatim.
+ * @returns the prefix bytes.
+ *
+ * @example
+ * ```ts
+ * versionKeyPrefix("0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11"); // 36 bytes of key, then 0x20
+ * ```
+ */
+export function versionKeyPrefix(handlerKey: string): Uint8Array {
+  const encoded = utf8.encode(handlerKey);
+  const prefix = new Uint8Array(encoded.length + 1);
+  prefix.set(encoded, 0);
+  prefix[encoded.length] = 0x20;
+  return prefix;
 }

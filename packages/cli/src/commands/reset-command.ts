@@ -1,0 +1,129 @@
+import { Command, Option } from "commander";
+import { checkVersionTableKeySchema } from "@projectionkit/dynamodb";
+import { showResource, showVersion } from "../byte-forms.js";
+import type { CliIo } from "../cli-io.js";
+import { connectDynamoDB, type Connection } from "../connect.js";
+import { DEFAULT_DELETE_CONCURRENCY, deleteVersions } from "../delete-versions.js";
+import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
+import { startProgress } from "../progress.js";
+import { scanVersions } from "../scan-versions.js";
+import type { VersionEntry } from "../version-entry.js";
+import { defaultScanSegments, describeVersionTable, type VersionTableDescription } from "../version-table.js";
+import { addProjectionOptions, integer, type ProjectionFlags } from "./options.js";
+import { count, formatEntries } from "./version-listing.js";
+
+interface ResetFlags extends ProjectionFlags {
+  readonly yes?: boolean | undefined;
+  readonly concurrency: number;
+}
+
+/**
+ * The `reset` command.
+ *
+ * @internal
+ */
+export function resetCommand(io: CliIo, exit: (code: ExitCode) => void): Command {
+  const command = new Command("reset")
+    .summary("delete a projection's versions, e.g. before rebuilding it (dry run without --yes)")
+    .description(
+      "Deletes every version item of a projection (handler key) from the version table, and nothing of other projections. " +
+        "Without --yes it is a dry run: it lists what it would delete and changes nothing.\n\n" +
+        "Stop the projection first. Each item is deleted with a DeleteItem conditioned on the version the scan read: an item " +
+        "whose version changed meanwhile (the projection is still running) is kept and reported, and the exit code is 7.\n\n" +
+        "Safe to interrupt (Ctrl-C: deletes in flight finish, the rest is left) and to run again: a new run scans again and " +
+        "deletes what is left; deleting an item that is already gone is not an error.",
+    );
+  addProjectionOptions(command)
+    .addOption(new Option("--yes", "delete; without it, only say what would be deleted"))
+    .addOption(new Option("--concurrency <n>", "deletes in flight at most").default(DEFAULT_DELETE_CONCURRENCY).argParser(integer(1, 1000)))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ projectionkit reset --table ProjectionVersions --handler-key 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11        # dry run
+  $ projectionkit reset --table ProjectionVersions --handler-key 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11 --yes`,
+    )
+    .action(async (flags: ResetFlags) => exit(await reset(flags, io)));
+  return command;
+}
+
+async function reset(flags: ResetFlags, io: CliIo): Promise<ExitCode> {
+  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
+  const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
+  checkVersionTableKeySchema(flags.table, table.description, flags.keyAttribute);
+  return flags.yes === true ? deleteForReal(connection, table, flags, io) : dryRun(connection, table, flags, io);
+}
+
+async function dryRun(connection: Connection, table: VersionTableDescription, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
+  const entries: VersionEntry[] = [];
+  const progress = startProgress(io.stderr, "scanning", table.itemCount, ["found"]);
+  let summary;
+  try {
+    summary = await scanVersions(connection, flags.table, flags.handlerKey, {
+      attributeNames: { key: flags.keyAttribute, version: flags.versionAttribute },
+      segments: flags.segments ?? defaultScanSegments(table.sizeBytes),
+      pageSize: flags.pageSize,
+      consistentRead: true,
+      signal: io.signal,
+      onEntries: (found) => void entries.push(...found),
+      onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
+    });
+  } finally {
+    progress.stop();
+  }
+  const whose = `of handler ${flags.handlerKey} in table ${flags.table}`;
+  if (entries.length === 0) {
+    io.stdout.write(`dry run: no version items ${whose} (${count(summary.scanned, "item")} read); nothing to delete\n`);
+  } else {
+    io.stdout.write(
+      `${formatEntries(entries)}\ndry run: would delete these ${count(entries.length, "version item")} ${whose} (${count(summary.scanned, "item")} read).\n` +
+        "Nothing was changed. Stop the projection, then run again with --yes to delete them.\n",
+    );
+  }
+  if (!summary.complete) {
+    io.stderr.write(`interrupted: the dry run's list is incomplete (${count(summary.scanned, "item")} read of ~${table.itemCount})\n`);
+    return EXIT_CODES.interrupted;
+  }
+  return EXIT_CODES.ok;
+}
+
+async function deleteForReal(connection: Connection, table: VersionTableDescription, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
+  const progress = startProgress(io.stderr, "resetting", table.itemCount, ["found", "deleted"]);
+  let summary;
+  try {
+    summary = await deleteVersions(connection, flags.table, flags.handlerKey, {
+      attributeNames: { key: flags.keyAttribute, version: flags.versionAttribute },
+      segments: flags.segments ?? defaultScanSegments(table.sizeBytes),
+      pageSize: flags.pageSize,
+      concurrency: flags.concurrency,
+      signal: io.signal,
+      onProgress: ({ scanned, found, deleted }) => progress.update(scanned, { found, deleted }),
+    });
+  } finally {
+    progress.stop();
+  }
+  const gone = summary.alreadyGone === 0 ? "" : `; ${count(summary.alreadyGone, "item was", "items were")} already gone`;
+  io.stdout.write(
+    `deleted ${count(summary.deleted, "version item")} of handler ${flags.handlerKey} from table ${flags.table} (${count(summary.scanned, "item")} read${gone})\n`,
+  );
+  for (const { entry, current } of summary.kept) {
+    const resource = showResource(entry.resource);
+    const before = showVersion(entry.version);
+    const now = showVersion(current);
+    io.stdout.write(`kept ${resource.shown} (${resource.form}): its version changed from ${before.shown} (${before.form}) to ${now.shown} (${now.form}) during the reset\n`);
+  }
+  if (!summary.complete) {
+    io.stderr.write(
+      `interrupted: deleted ${summary.deleted} of the ${count(summary.found, "version item")} found so far (${count(summary.scanned, "item")} read of ~${table.itemCount}).\n` +
+        "Run the same command again to continue: it scans again and deletes what is left.\n",
+    );
+    return EXIT_CODES.interrupted;
+  }
+  if (summary.kept.length > 0) {
+    io.stderr.write(
+      `${count(summary.kept.length, "item was", "items were")} written while the reset ran: is the projection still running? Stop it and run reset again.\n`,
+    );
+    return EXIT_CODES.keptChangedVersions;
+  }
+  return EXIT_CODES.ok;
+}
