@@ -45,7 +45,10 @@ type Slots = Record<PropertyKey, unknown>;
  */
 export class DraftCall {
   readonly #context: DraftContext;
-  /** The draft of each node drafted so far. */
+  /** The root node and its draft, kept apart from the others: most calls draft nothing else. */
+  #rootNode: object | undefined;
+  #rootProxy: object | undefined;
+  /** The draft of each other node drafted so far. */
   #proxies: Map<object, object> | undefined;
   /** Nodes made or written in during this call: nothing to undo inside them. */
   #fresh: Set<object> | undefined;
@@ -80,7 +83,9 @@ export class DraftCall {
       this.#context.log.record(ChangeKind.Root, undefined, undefined, true, root);
       this.#context.root = root = copy;
     }
-    this.#rootDraft = this.#draftOf(root as object);
+    this.#rootNode = root as object;
+    this.#rootProxy = new Proxy(root as object, this.#trapsFor(containerKind(root as object)));
+    this.#rootDraft = this.#rootProxy;
     return this.#rootDraft;
   }
 
@@ -236,15 +241,23 @@ export class DraftCall {
   /** Ends the call: every draft it made refuses to be used from now on, as a revoked proxy would. */
   revoke(): void {
     this.#open = false;
-    for (const traps of [this.#objectTraps, this.#mapTraps, this.#setTraps]) {
-      if (traps !== undefined) {
-        traps.open = false;
-      }
+    if (this.#objectTraps !== undefined) {
+      this.#objectTraps.open = false;
+    }
+    if (this.#mapTraps !== undefined) {
+      this.#mapTraps.open = false;
+    }
+    if (this.#setTraps !== undefined) {
+      this.#setTraps.open = false;
     }
     this.#proxies = undefined;
+    this.#rootNode = this.#rootProxy = undefined;
   }
 
   #draftOf(node: object, kind: ContainerKind | undefined = containerKind(node)): object {
+    if (node === this.#rootNode) {
+      return this.#rootProxy as object;
+    }
     const proxies = (this.#proxies ??= new Map());
     const existing = proxies.get(node);
     if (existing !== undefined) {

@@ -61,13 +61,13 @@ abstract class DraftTraps<T extends object> implements ProxyHandler<T> {
  * @internal
  */
 export class ObjectTraps extends DraftTraps<object> {
-  get(target: object, key: PropertyKey, receiver: unknown): unknown {
+  get(target: object, key: PropertyKey): unknown {
     if (!this.open) finished();
     if (typeof key === "symbol") {
       if (key === DRAFT_CALL) return this.call;
       if (key === DRAFT_NODE) return target;
     }
-    const value: unknown = Reflect.get(target, key, receiver);
+    const value: unknown = (target as Record<PropertyKey, unknown>)[key];
     if (typeof value !== "object" || value === null || !Object.hasOwn(target, key)) {
       return value;
     }
@@ -137,13 +137,18 @@ export class CollectionTraps extends DraftTraps<Map<unknown, unknown> | Set<unkn
   }
 }
 
-/** The live node and the call of the draft a Map or Set method was called on. */
-function receiverOf<T>(receiver: unknown, method: string): { node: T; call: DraftCall } {
+/** The call of the draft a Map or Set method was called on; a `TypeError` for anything else. */
+function callOf(receiver: unknown, method: string): DraftCall {
   const call = typeof receiver === "object" && receiver !== null ? draftCallOf(receiver) : undefined;
   if (call === undefined) {
     throw new TypeError(`${method} called on an object that is not a draft of a memory state`);
   }
-  return { node: draftNodeOf(receiver as object) as T, call };
+  return call;
+}
+
+/** The live node of a draft whose call {@link callOf} found. */
+function nodeOf<T>(receiver: unknown): T {
+  return draftNodeOf(receiver as object) as T;
 }
 
 type MapNode = Map<unknown, unknown>;
@@ -153,7 +158,8 @@ function mapValue(call: DraftCall, node: MapNode, key: unknown, value: unknown):
 }
 
 function* mapEntries(this: unknown): Generator<[unknown, unknown]> {
-  const { node, call } = receiverOf<MapNode>(this, "Map.prototype.entries");
+  const call = callOf(this, "Map.prototype.entries");
+  const node = nodeOf<MapNode>(this);
   for (const [key, value] of node) {
     yield [key, mapValue(call, node, key, value)];
   }
@@ -168,20 +174,22 @@ export const MAP_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
   [
     "get",
     function get(this: unknown, key: unknown): unknown {
-      const { node, call } = receiverOf<MapNode>(this, "Map.prototype.get");
+      const call = callOf(this, "Map.prototype.get");
+      const node = nodeOf<MapNode>(this);
       return mapValue(call, node, key, node.get(key));
     },
   ],
   [
     "has",
     function has(this: unknown, key: unknown): boolean {
-      return receiverOf<MapNode>(this, "Map.prototype.has").node.has(key);
+      return (callOf(this, "Map.prototype.has"), nodeOf<MapNode>(this)).has(key);
     },
   ],
   [
     "set",
     function set(this: unknown, key: unknown, value: unknown): unknown {
-      const { node, call } = receiverOf<MapNode>(this, "Map.prototype.set");
+      const call = callOf(this, "Map.prototype.set");
+      const node = nodeOf<MapNode>(this);
       call.writeMapEntry(node, key, value);
       return this;
     },
@@ -189,28 +197,31 @@ export const MAP_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
   [
     "delete",
     function deleteEntry(this: unknown, key: unknown): boolean {
-      const { node, call } = receiverOf<MapNode>(this, "Map.prototype.delete");
+      const call = callOf(this, "Map.prototype.delete");
+      const node = nodeOf<MapNode>(this);
       return call.deleteFromCollection(node, key);
     },
   ],
   [
     "clear",
     function clear(this: unknown): void {
-      const { node, call } = receiverOf<MapNode>(this, "Map.prototype.clear");
+      const call = callOf(this, "Map.prototype.clear");
+      const node = nodeOf<MapNode>(this);
       call.clearCollection(node);
     },
   ],
   [
     "forEach",
     function forEach(this: unknown, callback: (value: unknown, key: unknown, map: unknown) => void, thisArg?: unknown): void {
-      const { node, call } = receiverOf<MapNode>(this, "Map.prototype.forEach");
+      const call = callOf(this, "Map.prototype.forEach");
+      const node = nodeOf<MapNode>(this);
       node.forEach((value, key) => callback.call(thisArg, mapValue(call, node, key, value), key, this));
     },
   ],
   [
     "keys",
     function keys(this: unknown): Iterator<unknown> {
-      return receiverOf<MapNode>(this, "Map.prototype.keys").node.keys();
+      return (callOf(this, "Map.prototype.keys"), nodeOf<MapNode>(this)).keys();
     },
   ],
   [
@@ -238,13 +249,14 @@ export const SET_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
   [
     "has",
     function has(this: unknown, value: unknown): boolean {
-      return receiverOf<SetNode>(this, "Set.prototype.has").node.has(value);
+      return (callOf(this, "Set.prototype.has"), nodeOf<SetNode>(this)).has(value);
     },
   ],
   [
     "add",
     function add(this: unknown, value: unknown): unknown {
-      const { node, call } = receiverOf<SetNode>(this, "Set.prototype.add");
+      const call = callOf(this, "Set.prototype.add");
+      const node = nodeOf<SetNode>(this);
       call.addToSet(node, value);
       return this;
     },
@@ -252,45 +264,47 @@ export const SET_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
   [
     "delete",
     function deleteMember(this: unknown, value: unknown): boolean {
-      const { node, call } = receiverOf<SetNode>(this, "Set.prototype.delete");
+      const call = callOf(this, "Set.prototype.delete");
+      const node = nodeOf<SetNode>(this);
       return call.deleteFromCollection(node, value);
     },
   ],
   [
     "clear",
     function clear(this: unknown): void {
-      const { node, call } = receiverOf<SetNode>(this, "Set.prototype.clear");
+      const call = callOf(this, "Set.prototype.clear");
+      const node = nodeOf<SetNode>(this);
       call.clearCollection(node);
     },
   ],
   [
     "forEach",
     function forEach(this: unknown, callback: (value: unknown, key: unknown, set: unknown) => void, thisArg?: unknown): void {
-      receiverOf<SetNode>(this, "Set.prototype.forEach").node.forEach((value) => callback.call(thisArg, value, value, this));
+      (callOf(this, "Set.prototype.forEach"), nodeOf<SetNode>(this)).forEach((value) => callback.call(thisArg, value, value, this));
     },
   ],
   [
     "values",
     function values(this: unknown): Iterator<unknown> {
-      return receiverOf<SetNode>(this, "Set.prototype.values").node.values();
+      return (callOf(this, "Set.prototype.values"), nodeOf<SetNode>(this)).values();
     },
   ],
   [
     "keys",
     function keys(this: unknown): Iterator<unknown> {
-      return receiverOf<SetNode>(this, "Set.prototype.keys").node.keys();
+      return (callOf(this, "Set.prototype.keys"), nodeOf<SetNode>(this)).keys();
     },
   ],
   [
     "entries",
     function entries(this: unknown): Iterator<[unknown, unknown]> {
-      return receiverOf<SetNode>(this, "Set.prototype.entries").node.entries();
+      return (callOf(this, "Set.prototype.entries"), nodeOf<SetNode>(this)).entries();
     },
   ],
   [
     Symbol.iterator,
     function iterator(this: unknown): Iterator<unknown> {
-      return receiverOf<SetNode>(this, "Set.prototype.values").node.values();
+      return (callOf(this, "Set.prototype.values"), nodeOf<SetNode>(this)).values();
     },
   ],
   ...SET_READERS.filter((name) => typeof (Set.prototype as unknown as Record<string, unknown>)[name] === "function").map(
@@ -299,7 +313,8 @@ export const SET_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
         name,
         function read(this: unknown, other: unknown): unknown {
           const method = (Set.prototype as unknown as Record<string, (other: unknown) => unknown>)[name] as (other: unknown) => unknown;
-          return method.call(receiverOf<SetNode>(this, `Set.prototype.${name}`).node, other);
+          callOf(this, `Set.prototype.${name}`);
+          return method.call(nodeOf<SetNode>(this), other);
         },
       ] as const,
   ),

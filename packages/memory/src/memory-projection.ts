@@ -11,7 +11,9 @@ import {
   type EventBatchCall,
   type EventCall,
   type Identity,
+  type OperationOptions,
   type ProjectionCompactScope,
+  type ProjectionEventScope,
   type ProjectionEvent,
   type ProjectionMessageHandler,
   type Resource,
@@ -19,7 +21,7 @@ import {
 } from "@projectionkit/core";
 import type { Draft } from "./draft.js";
 import { andThen, isPromiseLike, orElse } from "./maybe-async.js";
-import type { MemoryProjectionHandler } from "./memory-projection-handler.js";
+import type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
 import { requireCommitHooks, type MemoryProjectionHooks } from "./commit-hooks.js";
 import { SerialQueue } from "./serial-queue.js";
 import { StateStore, type StateTransaction } from "./state-store.js";
@@ -137,6 +139,10 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
   readonly #versions = new VersionMap();
   readonly #queue = new SerialQueue();
   readonly #hooks: MemoryProjectionHooks<E>;
+  /** The handler's `handleEvent` and the event steps, as functions made once (no closure per call). */
+  readonly #handleEventOf: (draft: unknown, scope: ProjectionEventScope, event: E, options: OperationOptions) => StateUpdate<S>;
+  readonly #applyEventTask = (key: string, call: EventCall<E>): boolean | Promise<boolean> => this.#applyEvent(key, call);
+  readonly #applyBatchTask = (key: string, call: EventBatchCall<E>): BatchResult | Promise<BatchResult> => this.#applyBatch(key, call);
 
   constructor(handler: MemoryProjectionHandler<S, E>, options: MemoryProjectionOptions<E>) {
     super(handler);
@@ -149,6 +155,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     }
     this.#hooks = requireCommitHooks(hooks);
     this.#handler = handler;
+    this.#handleEventOf = (draft, scope, event, operationOptions) => handler.handleEvent(draft as Draft<S>, scope, event, operationOptions);
     try {
       this.#store = new StateStore(handler.initialState, freeze ?? true);
     } catch (error) {
@@ -166,7 +173,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     if (this.#conflicts(key, call.resource, call.current, call.onConflict)) {
       return false;
     }
-    return this.#queue.run(() => this.#applyEvent(key, call), call.signal);
+    return this.#queue.run(this.#applyEventTask, key, call, call.signal);
   }
 
   /** One commit for the run: the events that applied, from the first, with the last one's version. */
@@ -182,7 +189,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
       return { applied: 0, requests: 0, stopped: { index: 0, reason: "conflict", storedVersion } };
     }
     try {
-      return await this.#queue.run(() => this.#applyBatch(key, call), signal);
+      return await this.#queue.run(this.#applyBatchTask, key, call, signal);
     } catch (error) {
       // The queue's wait was aborted, a hook failed before or after the commit, or the signal aborted.
       return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error } };
@@ -202,15 +209,19 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     if (compact === undefined) {
       return;
     }
-    await this.#queue.run(() => {
+    const compactStep = (): void | Promise<void> => {
       const transaction = this.#store.begin();
       return rollingBackOnError(transaction, () =>
-        andThen(transaction.apply((draft) => compact(draft as Draft<S>, scope, { signal })), () => {
-          signal?.throwIfAborted();
-          transaction.commit();
-        }),
+        andThen(
+          transaction.apply((draft) => compact(draft as Draft<S>, scope, optionsOf(signal)), undefined, undefined, undefined),
+          () => {
+            signal?.throwIfAborted();
+            transaction.commit();
+          },
+        ),
       );
-    }, signal);
+    };
+    await this.#queue.run(compactStep, undefined, undefined, signal);
   }
 
   /** Runs the handler and commits: synchronous unless the handler or a hook returns a promise. */
@@ -221,7 +232,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     const { scope, event, signal } = call;
     const transaction = this.#store.begin();
     try {
-      const applying = transaction.apply((draft) => this.#handler.handleEvent(draft as Draft<S>, scope, event, { signal }));
+      const applying = transaction.apply(this.#handleEventOf, scope, event, optionsOf(signal));
       const outcome = isPromiseLike(applying) ? applying.then(() => this.#commitEvent(transaction, key, call)) : this.#commitEvent(transaction, key, call);
       return isPromiseLike(outcome) ? outcome.then(undefined, (error: unknown) => rollBack(transaction, error)) : outcome;
     } catch (error) {
@@ -236,7 +247,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
       transaction.rollback();
       return false;
     }
-    const committing = this.#commit(transaction, key, resource, next, [event]);
+    const committing = this.#commit(transaction, key, resource, next, event, undefined);
     return isPromiseLike(committing) ? committing.then(() => true) : true;
   }
 
@@ -258,7 +269,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
         const { scope, event } = deliveries[index] as EventBatchCall<E>["deliveries"][number];
         let applying: void | Promise<void>;
         try {
-          applying = transaction.apply((draft) => this.#handler.handleEvent(draft as Draft<S>, scope, event, { signal }));
+          applying = transaction.apply(this.#handleEventOf, scope, event, optionsOf(signal));
         } catch (error) {
           failure = { error };
           return;
@@ -291,13 +302,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
         const committed = deliveries.slice(0, applied);
         const last = committed[applied - 1] as (typeof committed)[number];
         return andThen(
-          this.#commit(
-            transaction,
-            key,
-            resource,
-            last.next,
-            committed.map((delivery) => delivery.event),
-          ),
+          this.#commit(transaction, key, resource, last.next, last.event, committed),
           (): BatchResult => ({
             applied,
             requests: 1,
@@ -309,14 +314,21 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
   }
 
   /** Commits the transaction and the version together, between the commit hooks. */
-  #commit(transaction: StateTransaction<S>, key: string, resource: Resource, version: Version, events: readonly E[]): void | Promise<void> {
+  #commit(
+    transaction: StateTransaction<S>,
+    key: string,
+    resource: Resource,
+    version: Version,
+    event: E,
+    batch: ReadonlyArray<{ readonly event: E }> | undefined,
+  ): void | Promise<void> {
     const { beforeCommit, afterCommit } = this.#hooks;
     if (beforeCommit === undefined && afterCommit === undefined) {
       transaction.commit();
       this.#versions.set(key, version);
       return;
     }
-    const context = { resource, event: events[events.length - 1] as E, events };
+    const context = { resource, event, events: batch === undefined ? [event] : batch.map((delivery) => delivery.event) };
     return andThen(beforeCommit?.(context), () => {
       transaction.commit();
       this.#versions.set(key, version);
@@ -331,6 +343,13 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     onConflict?.({ resource, expectedVersion: expected, storedVersion: this.#versions.get(key) });
     return true;
   }
+}
+
+const WITHOUT_SIGNAL: OperationOptions = Object.freeze({ signal: undefined });
+
+/** The options a handler receives: one shared, frozen object when there is no signal. */
+function optionsOf(signal: AbortSignal | undefined): OperationOptions {
+  return signal === undefined ? WITHOUT_SIGNAL : { signal };
 }
 
 /** Rolls the transaction back if it is still open, and throws `error`. */

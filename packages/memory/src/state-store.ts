@@ -22,13 +22,16 @@ import { UndoLog } from "./undo-log.js";
  *
  * @internal
  */
-export class StateStore<S> {
+export class StateStore<S> implements DraftContext {
+  /** Where the open transaction logs its writes in place. */
+  readonly log = new UndoLog();
+  /** The live root of the state. */
+  root: unknown;
   readonly #freeze: boolean;
   readonly #shared = new WeakSet<object>();
   /** Nodes that became shared during the open transaction: frozen when it ends. */
   readonly #newlyShared: object[] = [];
   readonly #transaction: StateTransaction<S>;
-  #root: unknown;
 
   /**
    * @param initialState - copied and checked; the caller's value is left alone.
@@ -37,37 +40,19 @@ export class StateStore<S> {
    */
   constructor(initialState: S, freeze: boolean) {
     this.#freeze = freeze;
-    this.#root = copyIntoState(initialState, "the state");
-    const store = this;
-    const context: DraftContext = {
-      log: new UndoLog(),
-      get root(): unknown {
-        return store.#root;
-      },
-      set root(value: unknown) {
-        store.#root = value;
-      },
-      isShared: (node) => this.#shared.has(node),
-      share: (node) => this.#share(node, this.#newlyShared, new Set()),
-    };
-    this.#transaction = new StateTransaction<S>(context, {
-      end: () => {
-        this.#freezeAll(this.#newlyShared);
-        this.#newlyShared.length = 0;
-      },
-      committedCopy: (log) => this.#copyBefore(log),
-    });
+    this.root = copyIntoState(initialState, "the state");
+    this.#transaction = new StateTransaction<S>(this);
   }
 
   /** The state as of the last commit. */
   get committed(): S {
     if (this.#transaction.isOpen) {
-      return this.#transaction.committedCopy();
+      return this.copyBefore();
     }
     const newlyShared: object[] = [];
-    this.#share(this.#root, newlyShared, new Set());
+    this.#share(this.root, newlyShared, new Set());
     this.#freezeAll(newlyShared);
-    return this.#root as S;
+    return this.root as S;
   }
 
   /**
@@ -78,6 +63,20 @@ export class StateStore<S> {
   begin(): StateTransaction<S> {
     this.#transaction.open();
     return this.#transaction;
+  }
+
+  isShared(node: object): boolean {
+    return this.#shared.has(node);
+  }
+
+  share(node: object): void {
+    this.#share(node, this.#newlyShared, new Set());
+  }
+
+  /** Called by the transaction when it ends: what became shared in it is frozen. */
+  transactionEnded(): void {
+    this.#freezeAll(this.#newlyShared);
+    this.#newlyShared.length = 0;
   }
 
   /** Marks `value` and every node below it as shared. */
@@ -110,8 +109,8 @@ export class StateStore<S> {
     }
   }
 
-  /** A copy of the state before the changes in `log`, for a read while a transaction is open. */
-  #copyBefore(log: UndoLog): S {
+  /** A copy of the state before the open transaction's changes, for a read while it is open. */
+  copyBefore(): S {
     const copies = new Map<object, unknown>();
     const copyOf = (value: unknown): unknown => {
       if (isLeaf(value)) {
@@ -139,7 +138,7 @@ export class StateStore<S> {
       }
       return copy;
     };
-    const before = log.undoOnCopies(copyOf(this.#root), copyOf);
+    const before = this.log.undoOnCopies(copyOf(this.root), copyOf);
     if (this.#freeze) {
       deepFreeze(before);
     }
@@ -154,30 +153,29 @@ export class StateStore<S> {
  * @internal
  */
 export class StateTransaction<S> {
-  readonly #context: DraftContext;
-  readonly #store: { end(): void; committedCopy(log: UndoLog): S };
+  readonly #store: StateStore<S>;
   #open = false;
 
-  constructor(context: DraftContext, store: { end(): void; committedCopy(log: UndoLog): S }) {
-    this.#context = context;
+  constructor(store: StateStore<S>) {
     this.#store = store;
   }
 
   /**
-   * Runs `update` on a draft of the current state (which includes the calls applied before it in
-   * this transaction). If it throws, rejects, or produces a state that cannot be kept, its changes
-   * are undone and the error is thrown; the calls before it stay applied.
+   * Runs `update(draft, first, second, third)` on a draft of the current state (which includes the
+   * calls applied before it in this transaction). If it throws, rejects, or produces a state that
+   * cannot be kept, its changes are undone and the error is thrown; the calls before it stay
+   * applied.
    *
-   * @param update - the user's function.
+   * @param update - the user's function; arguments rather than a closure, to allocate less.
    * @returns nothing, synchronously when `update` is synchronous.
    */
-  apply(update: (draft: unknown) => StateUpdate<S>): void | Promise<void> {
+  apply<A, B, C>(update: (draft: unknown, first: A, second: B, third: C) => StateUpdate<S>, first: A, second: B, third: C): void | Promise<void> {
     this.#requireOpen();
-    const savepoint = this.#context.log.length;
-    const call = new DraftCall(this.#context);
+    const savepoint = this.#store.log.length;
+    const call = new DraftCall(this.#store);
     let result: unknown;
     try {
-      result = update(call.rootDraft());
+      result = update(call.rootDraft(), first, second, third);
     } catch (error) {
       this.#undoCall(call, savepoint);
       throw error;
@@ -210,20 +208,15 @@ export class StateTransaction<S> {
   /** Keeps every applied call's changes. */
   commit(): void {
     this.#requireOpen();
-    this.#context.log.clear();
+    this.#store.log.clear();
     this.#end();
   }
 
   /** Undoes every call of the transaction. */
   rollback(): void {
     this.#requireOpen();
-    this.#context.root = this.#context.log.undoTo(0, this.#context.root);
+    this.#store.root = this.#store.log.undoTo(0, this.#store.root);
     this.#end();
-  }
-
-  /** The state before this transaction, as a copy: the live state holds uncommitted changes. */
-  committedCopy(): S {
-    return this.#store.committedCopy(this.#context.log);
   }
 
   #finishCall(call: DraftCall, savepoint: number, result: unknown): void {
@@ -237,12 +230,12 @@ export class StateTransaction<S> {
 
   #undoCall(call: DraftCall, savepoint: number): void {
     call.revoke();
-    this.#context.root = this.#context.log.undoTo(savepoint, this.#context.root);
+    this.#store.root = this.#store.log.undoTo(savepoint, this.#store.root);
   }
 
   #end(): void {
     this.#open = false;
-    this.#store.end();
+    this.#store.transactionEnded();
   }
 
   #requireOpen(): void {

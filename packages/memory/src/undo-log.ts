@@ -31,11 +31,13 @@ const WIDTH = 5;
  * @internal
  */
 export class UndoLog {
+  /** The entries, then stale slots beyond `#length` (kept to reuse the storage; cleared when released). */
   readonly #entries: unknown[] = [];
+  #length = 0;
 
   /** A savepoint: undoing to it undoes what was recorded after. */
   get length(): number {
-    return this.#entries.length;
+    return this.#length;
   }
 
   /**
@@ -48,7 +50,14 @@ export class UndoLog {
    * @param before - the value before; for whole contents, their entries in order.
    */
   record(kind: ChangeKind, target: object | undefined, key: unknown, had: boolean, before: unknown): void {
-    this.#entries.push(kind, target, key, had, before);
+    const entries = this.#entries;
+    const at = this.#length;
+    entries[at] = kind;
+    entries[at + 1] = target;
+    entries[at + 2] = key;
+    entries[at + 3] = had;
+    entries[at + 4] = before;
+    this.#length = at + WIDTH;
   }
 
   /**
@@ -60,10 +69,10 @@ export class UndoLog {
    */
   undoTo(savepoint: number, root: unknown): unknown {
     let restored = root;
-    for (let index = this.#entries.length - WIDTH; index >= savepoint; index -= WIDTH) {
+    for (let index = this.#length - WIDTH; index >= savepoint; index -= WIDTH) {
       restored = this.#undo(index, restored, identity);
     }
-    this.#entries.length = savepoint;
+    this.#release(savepoint);
     return restored;
   }
 
@@ -76,7 +85,7 @@ export class UndoLog {
    */
   undoOnCopies(root: unknown, copyOf: (value: unknown) => unknown): unknown {
     let restored = root;
-    for (let index = this.#entries.length - WIDTH; index >= 0; index -= WIDTH) {
+    for (let index = this.#length - WIDTH; index >= 0; index -= WIDTH) {
       restored = this.#undo(index, restored, copyOf);
     }
     return restored;
@@ -84,7 +93,13 @@ export class UndoLog {
 
   /** Forgets every write: they are committed. */
   clear(): void {
-    this.#entries.length = 0;
+    this.#release(0);
+  }
+
+  /** Drops the entries from `savepoint` on, letting go of the values they held. */
+  #release(savepoint: number): void {
+    this.#entries.fill(undefined, savepoint, this.#length);
+    this.#length = savepoint;
   }
 
   /** Undoes one entry on `resolve(target)`; returns the root (changed by a root entry only). */

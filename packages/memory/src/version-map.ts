@@ -25,11 +25,7 @@ export class VersionMap {
     if (resource.length > SHORT_RESOURCE) {
       return Buffer.from(resource.buffer, resource.byteOffset, resource.byteLength).toString("latin1");
     }
-    let key = "";
-    for (let index = 0; index < resource.length; index++) {
-      key += String.fromCharCode(resource[index] as number);
-    }
-    return key;
+    return String.fromCharCode.apply(null, resource as unknown as number[]);
   }
 
   /** Reads the version stored under `key`; the empty version if there is none. */
