@@ -33,15 +33,19 @@ export class InjectedFaultError extends Error {
 /**
  * Breaks the next commits of one `sqliteProjection` on purpose, for the conformance kit (clause
  * K4). Pass its {@link SqliteFaultInjector.hooks} to `sqliteProjection` and hand the injector to the
- * kit as the backend's `faults`. Each commit attempt (one per `handleEvent` call that reaches its
- * transaction) takes the next injected fault:
+ * kit as the backend's `faults`. Each commit attempt takes the next injected fault: one per
+ * `handleEvent` call that reaches its transaction, and one per `handleEventBatch` call (its whole
+ * run is one transaction):
  *
- * - `"before-commit"`: `beforeCommit` throws inside the transaction, after the event's statements
- *   and version were written: everything is rolled back, as if the process crashed before `COMMIT`.
+ * - `"before-commit"`: `beforeCommit` throws inside the transaction, after the statements and the
+ *   version were written: everything is rolled back, as if the process crashed before `COMMIT`.
+ *   `handleEvent` rejects; `handleEventBatch` reports an error at the first delivery, nothing
+ *   applied.
  * - `"throttling"`: the same, with a retryable `SqliteBusyError`, as when SQLite reports
  *   `SQLITE_BUSY` at `COMMIT` because another connection holds a lock.
  * - `"lost-response"`: `afterCommit` throws after `COMMIT`: the changes stay, the caller sees an
- *   error and retries, and the retry resolves `false`.
+ *   error (a batch: at the first delivery, as if nothing had applied) and retries, and the retry
+ *   finds a conflict at the committed version.
  *
  * @example
  * ```ts

@@ -2,9 +2,11 @@
  * A custom projectionkit backend on SQLite through `node:sqlite`, and the pieces that run the
  * conformance kit against it.
  *
- * - {@link SqliteResourceRepository}: the version store (clauses R1–R6).
+ * - {@link SqliteResourceRepository}: the version store (clauses R1–R7), on core's
+ *   `ResourceRepositoryBase`.
  * - {@link sqliteProjection}: binds a {@link SqliteProjectionHandler} into a
- *   `ProjectionMessageHandler` (clauses H1–H7).
+ *   `ProjectionMessageHandler` (clauses H1–H7) with the batch capability (B1–B4: one transaction
+ *   per run), on core's `ProjectionHandlerBase`.
  * - {@link SqliteBusyError} (retryable) and {@link SqliteStatementError}: its typed errors.
  * - {@link sqliteProbeProjection}, {@link readProbeList} and {@link SqliteFaultInjector}: the probe
  *   projection and fault injection the conformance kit needs.
@@ -44,6 +46,7 @@ export { DEFAULT_VERSION_TABLE } from "./sqlite-arguments.js";
 export type { SqliteProjectionDatabase, SqliteProjectionHandler } from "./sqlite-projection-handler.js";
 export {
   sqliteProjection,
+  type SqliteCommitContext,
   type SqliteCommitHooks,
   type SqliteProjection,
   type SqliteProjectionOptions,

@@ -88,26 +88,3 @@ export function requireHandlerKey(value: unknown, argument: string): string {
     });
   }
 }
-
-/**
- * Checks that an options argument is absent or an object.
- *
- * @param value - the options as received.
- * @param argument - its name, for the error.
- * @returns the options, or an empty object.
- * @throws `InvalidArgumentError` for anything else.
- *
- * @example
- * ```ts
- * const { table } = requireOptionsObject(options, "options");
- * ```
- */
-export function requireOptionsObject<O extends object>(value: O | undefined, argument: string): Partial<O> {
-  if (value === undefined) {
-    return {};
-  }
-  if (typeof value !== "object" || value === null) {
-    throw new InvalidArgumentError(argument, `expected an object, got ${describeValue(value)}`);
-  }
-  return value;
-}

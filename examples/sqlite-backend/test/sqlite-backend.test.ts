@@ -166,6 +166,16 @@ describe("schema and connection", () => {
     expect(() => sqliteProbeProjection(database, () => Promise.resolve(), { hooks: { beforeCommit: 1 } as never })).toThrow(
       expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: "options.hooks.beforeCommit" }),
     );
+    // E2: misspelt keys of this backend's own options are refused, naming the key.
+    expect(() => new SqliteResourceRepository(database, { tabel: "x" } as never)).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: "options.tabel" }),
+    );
+    expect(() => sqliteProbeProjection(database, () => Promise.resolve(), { versionTabel: "x" } as never)).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: "options.versionTabel" }),
+    );
+    expect(() => sqliteProbeProjection(database, () => Promise.resolve(), { hooks: { afterComit: () => {} } as never })).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: "options.hooks.afterComit" }),
+    );
     expect(tableNames(database)).toEqual(["probe_list_entries"]); // the probe's own table, nothing else
   });
 });

@@ -30,6 +30,7 @@
  */
 
 export type { CommitContext, MemoryProjectionHooks } from "./commit-hooks.js";
+export type { Draft } from "./draft.js";
 export { MemoryResourceRepository } from "./memory-resource-repository.js";
 export type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
 export { InvalidStateUpdateError } from "./state-update-error.js";

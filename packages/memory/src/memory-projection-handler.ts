@@ -5,7 +5,7 @@ import type {
   ProjectionEvent,
   ProjectionEventScope,
 } from "@projectionkit/core";
-import type { Draft } from "immer";
+import type { Draft } from "./draft.js";
 
 /**
  * What a state-updating function of a {@link MemoryProjectionHandler} may return: nothing (it
@@ -24,11 +24,14 @@ export type StateUpdate<S> = S | Draft<S> | void | undefined | Promise<S | Draft
  * event. {@link memoryProjection} binds it and takes care of versions, atomicity and concurrency.
  *
  * `handleEvent` receives a draft of the current state. It either mutates the draft or returns the
- * next state (not both), like an Immer recipe. If it throws, the state and the version stay as they
- * were. It is only called after the version check passed.
+ * next state (not both), as with an Immer recipe. If it throws, the state and the version stay as
+ * they were, whatever it changed. It is only called after the version check passed. The draft, and
+ * every part of it, is revoked when the call ends: keep values, not drafts.
  *
- * The state must be a primitive, or plain objects, arrays, `Map`s and `Set`s (the values Immer can
- * draft). It is frozen once committed.
+ * The state holds primitives, `Date`s, plain objects, arrays, `Map`s with primitive keys and `Set`s
+ * of primitives; anything else (class instances, typed arrays, functions) is refused with an
+ * `InvalidStateUpdateError`. A `Date` is replaced, never changed in place (its setters throw). The
+ * committed state is frozen unless `freeze: false`.
  *
  * @typeParam S - the projection's state.
  * @typeParam E - the events it consumes.

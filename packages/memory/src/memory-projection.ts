@@ -1,4 +1,5 @@
 import {
+  EMPTY_VERSION,
   InvalidArgumentError,
   ProjectionHandlerBase,
   requireKnownKeys,
@@ -10,17 +11,20 @@ import {
   type EventBatchCall,
   type EventCall,
   type Identity,
+  type OperationOptions,
   type ProjectionCompactScope,
+  type ProjectionEventScope,
   type ProjectionEvent,
   type ProjectionMessageHandler,
   type Resource,
   type Version,
 } from "@projectionkit/core";
-import { enableMapSet, type Draft } from "immer";
+import type { Draft } from "./draft.js";
+import { andThen, isPromiseLike, orElse } from "./maybe-async.js";
 import type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
 import { requireCommitHooks, type MemoryProjectionHooks } from "./commit-hooks.js";
 import { SerialQueue } from "./serial-queue.js";
-import { StateDrafts } from "./state-drafts.js";
+import { StateStore, type StateTransaction } from "./state-store.js";
 import { VersionMap } from "./version-map.js";
 
 /**
@@ -33,8 +37,13 @@ import { VersionMap } from "./version-map.js";
  */
 export interface MemoryProjectionOptions<E extends ProjectionEvent = ProjectionEvent> {
   /**
-   * Deep-freeze each committed state, so that code outside the handler cannot change it by
-   * accident. Turning it off saves time on large states. Default `true`.
+   * Freeze the committed state, so that code outside the handler cannot change it by accident: the
+   * parts of it that someone can hold (what `state` returned, values a handler wrote in) are deep-
+   * frozen; the adapter's own parts are frozen when `state` is read. Default `true`.
+   *
+   * With `false`, nothing is frozen: the objects `state` returns, and the objects a handler wrote
+   * into the state and kept, can be changed from outside (do not). Handlers are isolated either way:
+   * a throwing handler changes nothing, and drafts are revoked when their call ends.
    */
   readonly freeze?: boolean | undefined;
   /** Hooks around each commit, for fault injection in tests. Default none. */
@@ -56,7 +65,10 @@ export interface MemoryProjectionOptions<E extends ProjectionEvent = ProjectionE
  * ```
  */
 export interface MemoryProjection<S, E extends ProjectionEvent = ProjectionEvent> extends ProjectionMessageHandler<E> {
-  /** The state as of the last committed event: frozen unless `freeze: false`. */
+  /**
+   * The state as of the last commit: frozen unless `freeze: false`. While a call is between its
+   * handler and its commit, this is a copy of the last committed state.
+   */
   readonly state: S;
   /** The identity the handler declared. */
   readonly identity: Identity;
@@ -81,16 +93,23 @@ export interface MemoryProjection<S, E extends ProjectionEvent = ProjectionEvent
  * For each event: the arguments and the event type are checked (H3), then the version (a conflict
  * resolves `false` without calling the handler), then the user's `handleEvent` runs on a draft,
  * then the new state and the new version are committed together in one synchronous step. A
- * throwing handler or an aborted call commits nothing. Calls are serialised, so concurrent calls
- * are safe even when the handler awaits, and of several concurrent calls with the same resource
- * and current version exactly one resolves `true` (H6). Conflicts always report the stored version
- * through `options.onConflict` (H7).
+ * throwing handler, an aborted call or a value the state cannot keep commits nothing, whatever
+ * the handler changed (M2). Calls are serialised, so concurrent calls are safe even when the
+ * handler awaits, and of several concurrent calls with the same resource and current version
+ * exactly one resolves `true` (H6). Conflicts always report the stored version through
+ * `options.onConflict` (H7).
+ *
+ * The draft writes the live state in place and logs what each write overwrote, so that an event
+ * costs about what its writes cost (no copy of the objects on its path) and a failure is undone
+ * from the log. Calls that need no `await` (synchronous handler and hooks, queue idle) complete
+ * without a turn of the event loop.
  *
  * @param handler - the projection logic.
  * @param options - see {@link MemoryProjectionOptions}.
  * @returns the projection.
  * @throws `InvalidConfigurationError` if `configure` declares something unusable;
- *   `InvalidArgumentError` for an initial state that cannot be drafted.
+ *   `InvalidArgumentError` for an initial state the adapter cannot keep (a class instance, a
+ *   typed array, a function, … anywhere in it).
  *
  * @example
  * ```ts
@@ -116,11 +135,14 @@ export function memoryProjection<S, E extends ProjectionEvent>(
 
 class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHandlerBase<E> implements MemoryProjection<S, E> {
   readonly #handler: MemoryProjectionHandler<S, E>;
-  readonly #drafts: StateDrafts;
+  readonly #store: StateStore<S>;
   readonly #versions = new VersionMap();
   readonly #queue = new SerialQueue();
   readonly #hooks: MemoryProjectionHooks<E>;
-  #state: S;
+  /** The handler's `handleEvent` and the event steps, as functions made once (no closure per call). */
+  readonly #handleEventOf: (draft: unknown, scope: ProjectionEventScope, event: E, options: OperationOptions) => StateUpdate<S>;
+  readonly #applyEventTask = (key: string, call: EventCall<E>): boolean | Promise<boolean> => this.#applyEvent(key, call);
+  readonly #applyBatchTask = (key: string, call: EventBatchCall<E>): BatchResult | Promise<BatchResult> => this.#applyBatch(key, call);
 
   constructor(handler: MemoryProjectionHandler<S, E>, options: MemoryProjectionOptions<E>) {
     super(handler);
@@ -132,82 +154,42 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
       throw new InvalidArgumentError("options.freeze", "expected a boolean");
     }
     this.#hooks = requireCommitHooks(hooks);
-    enableMapSet();
     this.#handler = handler;
-    this.#drafts = new StateDrafts(freeze ?? true);
+    this.#handleEventOf = (draft, scope, event, operationOptions) => handler.handleEvent(draft as Draft<S>, scope, event, operationOptions);
     try {
-      this.#state = this.#drafts.accept(handler.initialState);
+      this.#store = new StateStore(handler.initialState, freeze ?? true);
     } catch (error) {
       throw new InvalidArgumentError("handler.initialState", (error as Error).message, { cause: error });
     }
   }
 
   get state(): S {
-    return this.#state;
+    return this.#store.committed;
   }
 
-  protected async _handleEvent({ resource, current, next, scope, event, signal, onConflict }: EventCall<E>): Promise<boolean> {
+  protected async _handleEvent(call: EventCall<E>): Promise<boolean> {
+    const key = this.#versions.keyOf(call.resource);
     // A conflict needs no turn in the queue: the check is a valid linearisation point.
-    if (this.#conflicts(resource, current, onConflict)) {
+    if (this.#conflicts(key, call.resource, call.current, call.onConflict)) {
       return false;
     }
-    return this.#queue.run(async () => {
-      if (this.#conflicts(resource, current, onConflict)) {
-        return false;
-      }
-      const nextState = await this.#produce(this.#state, (draft) => this.#handler.handleEvent(draft, scope, event, { signal }));
-      signal?.throwIfAborted();
-      // `closeResource` does not queue, so the version may have moved while the handler ran.
-      if (this.#conflicts(resource, current, onConflict)) {
-        return false;
-      }
-      await this.#commit(resource, nextState, next, [event]);
-      return true;
-    }, signal);
+    return this.#queue.run(this.#applyEventTask, key, call, call.signal);
   }
 
   /** One commit for the run: the events that applied, from the first, with the last one's version. */
-  protected override async _handleEventBatch({ resource, deliveries, signal }: EventBatchCall<E>): Promise<BatchResult> {
+  protected override async _handleEventBatch(call: EventBatchCall<E>): Promise<BatchResult> {
+    const { resource, deliveries, signal } = call;
+    const key = this.#versions.keyOf(resource);
     const first = deliveries[0] as EventBatchCall<E>["deliveries"][number];
     let storedVersion: Version | undefined;
     const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
       storedVersion = conflict.storedVersion;
     };
-    if (this.#conflicts(resource, first.current, onConflict)) {
+    if (this.#conflicts(key, resource, first.current, onConflict)) {
       return { applied: 0, requests: 0, stopped: { index: 0, reason: "conflict", storedVersion } };
     }
     try {
-      return await this.#queue.run(async (): Promise<BatchResult> => {
-        if (this.#conflicts(resource, first.current, onConflict)) {
-          return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
-        }
-        let state = this.#state;
-        let applied = 0;
-        let failure: { error: unknown } | undefined;
-        for (const delivery of deliveries) {
-          try {
-            state = await this.#produce(state, (draft) => this.#handler.handleEvent(draft, delivery.scope, delivery.event, { signal }));
-          } catch (error) {
-            failure = { error };
-            break;
-          }
-          applied++;
-        }
-        signal?.throwIfAborted();
-        if (applied === 0) {
-          return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error: failure?.error } };
-        }
-        if (this.#conflicts(resource, first.current, onConflict)) {
-          return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
-        }
-        const committed = deliveries.slice(0, applied);
-        await this.#commit(resource, state, (committed[applied - 1] as (typeof committed)[number]).next, committed.map((d) => d.event));
-        return {
-          applied,
-          requests: 1,
-          stopped: failure === undefined ? undefined : { index: applied, reason: "error", error: failure.error },
-        };
-      }, signal);
+      return await this.#queue.run(this.#applyBatchTask, key, call, signal);
     } catch (error) {
       // The queue's wait was aborted, a hook failed before or after the commit, or the signal aborted.
       return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error } };
@@ -215,11 +197,11 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
   }
 
   protected async _resourceVersion(resource: Resource): Promise<Version> {
-    return this.#versions.get(resource);
+    return this.#versions.get(this.#versions.keyOf(resource));
   }
 
   protected async _closeResource(resource: Resource): Promise<void> {
-    this.#versions.set(resource, new Uint8Array(0));
+    this.#versions.set(this.#versions.keyOf(resource), EMPTY_VERSION);
   }
 
   protected async _compact(scope: ProjectionCompactScope, { signal }: CheckedOptions): Promise<void> {
@@ -227,31 +209,158 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     if (compact === undefined) {
       return;
     }
-    await this.#queue.run(async () => {
-      const nextState = await this.#produce(this.#state, (draft) => compact(draft, scope, { signal }));
-      signal?.throwIfAborted();
-      this.#state = nextState;
-    }, signal);
+    const compactStep = (): void | Promise<void> => {
+      const transaction = this.#store.begin();
+      return rollingBackOnError(transaction, () =>
+        andThen(
+          transaction.apply((draft) => compact(draft as Draft<S>, scope, optionsOf(signal)), undefined, undefined, undefined),
+          () => {
+            signal?.throwIfAborted();
+            transaction.commit();
+          },
+        ),
+      );
+    };
+    await this.#queue.run(compactStep, undefined, undefined, signal);
   }
 
-  /** Commits a state and a version together, between the commit hooks. */
-  async #commit(resource: Resource, nextState: S, version: Version, events: readonly E[]): Promise<void> {
-    const context = { resource, event: events[events.length - 1] as E, events };
-    await this.#hooks.beforeCommit?.(context);
-    this.#state = nextState;
-    this.#versions.set(resource, version);
-    await this.#hooks.afterCommit?.(context);
-  }
-
-  #conflicts(resource: Resource, expected: Version, onConflict: CheckedConditionalOptions["onConflict"]): boolean {
-    if (this.#versions.matches(resource, expected)) {
+  /** Runs the handler and commits: synchronous unless the handler or a hook returns a promise. */
+  #applyEvent(key: string, call: EventCall<E>): boolean | Promise<boolean> {
+    if (this.#conflicts(key, call.resource, call.current, call.onConflict)) {
       return false;
     }
-    onConflict?.({ resource, expectedVersion: expected, storedVersion: this.#versions.get(resource) });
-    return true;
+    const { scope, event, signal } = call;
+    const transaction = this.#store.begin();
+    try {
+      const applying = transaction.apply(this.#handleEventOf, scope, event, optionsOf(signal));
+      const outcome = isPromiseLike(applying) ? applying.then(() => this.#commitEvent(transaction, key, call)) : this.#commitEvent(transaction, key, call);
+      return isPromiseLike(outcome) ? outcome.then(undefined, (error: unknown) => rollBack(transaction, error)) : outcome;
+    } catch (error) {
+      return rollBack(transaction, error);
+    }
   }
 
-  #produce(base: S, update: (draft: Draft<S>) => StateUpdate<S>): Promise<S> {
-    return this.#drafts.apply(base, update);
+  #commitEvent(transaction: StateTransaction<S>, key: string, { resource, current, next, event, signal, onConflict }: EventCall<E>): boolean | Promise<boolean> {
+    signal?.throwIfAborted();
+    // `closeResource` does not queue, so the version may have moved while the handler ran.
+    if (this.#conflicts(key, resource, current, onConflict)) {
+      transaction.rollback();
+      return false;
+    }
+    const committing = this.#commit(transaction, key, resource, next, event, undefined);
+    return isPromiseLike(committing) ? committing.then(() => true) : true;
   }
+
+  #applyBatch(key: string, { resource, deliveries, signal }: EventBatchCall<E>): BatchResult | Promise<BatchResult> {
+    const first = deliveries[0] as EventBatchCall<E>["deliveries"][number];
+    let storedVersion: Version | undefined;
+    const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
+      storedVersion = conflict.storedVersion;
+    };
+    if (this.#conflicts(key, resource, first.current, onConflict)) {
+      return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
+    }
+    const transaction = this.#store.begin();
+    let applied = 0;
+    let failure: { error: unknown } | undefined;
+    // Each event's changes are undone on their own when its handler fails; the ones before stay.
+    const applyFrom = (start: number): void | Promise<void> => {
+      for (let index = start; index < deliveries.length; index++) {
+        const { scope, event } = deliveries[index] as EventBatchCall<E>["deliveries"][number];
+        let applying: void | Promise<void>;
+        try {
+          applying = transaction.apply(this.#handleEventOf, scope, event, optionsOf(signal));
+        } catch (error) {
+          failure = { error };
+          return;
+        }
+        if (isPromiseLike(applying)) {
+          return applying.then(
+            () => {
+              applied++;
+              return applyFrom(index + 1);
+            },
+            (error: unknown) => {
+              failure = { error };
+            },
+          );
+        }
+        applied++;
+      }
+    };
+    return rollingBackOnError(transaction, () =>
+      andThen(applyFrom(0), (): BatchResult | Promise<BatchResult> => {
+        signal?.throwIfAborted();
+        if (applied === 0) {
+          transaction.rollback();
+          return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error: failure?.error } };
+        }
+        if (this.#conflicts(key, resource, first.current, onConflict)) {
+          transaction.rollback();
+          return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
+        }
+        const committed = deliveries.slice(0, applied);
+        const last = committed[applied - 1] as (typeof committed)[number];
+        return andThen(
+          this.#commit(transaction, key, resource, last.next, last.event, committed),
+          (): BatchResult => ({
+            applied,
+            requests: 1,
+            stopped: failure === undefined ? undefined : { index: applied, reason: "error", error: failure.error },
+          }),
+        );
+      }),
+    );
+  }
+
+  /** Commits the transaction and the version together, between the commit hooks. */
+  #commit(
+    transaction: StateTransaction<S>,
+    key: string,
+    resource: Resource,
+    version: Version,
+    event: E,
+    batch: ReadonlyArray<{ readonly event: E }> | undefined,
+  ): void | Promise<void> {
+    const { beforeCommit, afterCommit } = this.#hooks;
+    if (beforeCommit === undefined && afterCommit === undefined) {
+      transaction.commit();
+      this.#versions.set(key, version);
+      return;
+    }
+    const context = { resource, event, events: batch === undefined ? [event] : batch.map((delivery) => delivery.event) };
+    return andThen(beforeCommit?.(context), () => {
+      transaction.commit();
+      this.#versions.set(key, version);
+      return afterCommit?.(context);
+    });
+  }
+
+  #conflicts(key: string, resource: Resource, expected: Version, onConflict: CheckedConditionalOptions["onConflict"]): boolean {
+    if (this.#versions.matches(key, expected)) {
+      return false;
+    }
+    onConflict?.({ resource, expectedVersion: expected, storedVersion: this.#versions.get(key) });
+    return true;
+  }
+}
+
+const WITHOUT_SIGNAL: OperationOptions = Object.freeze({ signal: undefined });
+
+/** The options a handler receives: one shared, frozen object when there is no signal. */
+function optionsOf(signal: AbortSignal | undefined): OperationOptions {
+  return signal === undefined ? WITHOUT_SIGNAL : { signal };
+}
+
+/** Rolls the transaction back if it is still open, and throws `error`. */
+function rollBack<S>(transaction: StateTransaction<S>, error: unknown): never {
+  if (transaction.isOpen) {
+    transaction.rollback();
+  }
+  throw error;
+}
+
+/** Runs `run`; whatever it throws or rejects with rolls the transaction back if it is still open. */
+function rollingBackOnError<S, R>(transaction: StateTransaction<S>, run: () => R | PromiseLike<R>): R | Promise<R> {
+  return orElse(run, (error) => rollBack(transaction, error));
 }

@@ -1,4 +1,4 @@
-import { ResourceRepositoryBase, type CheckedConditionalOptions, type Resource, type Version } from "@projectionkit/core";
+import { EMPTY_VERSION, ResourceRepositoryBase, type CheckedConditionalOptions, type Resource, type Version } from "@projectionkit/core";
 import { VersionMap } from "./version-map.js";
 
 /**
@@ -27,23 +27,24 @@ export class MemoryResourceRepository extends ResourceRepositoryBase {
   }
 
   protected async _resourceVersion(resource: Resource): Promise<Version> {
-    return this.#versions.get(resource);
+    return this.#versions.get(this.#versions.keyOf(resource));
   }
 
   protected async _storeResourceVersion(resource: Resource, version: Version): Promise<void> {
-    this.#versions.set(resource, version);
+    this.#versions.set(this.#versions.keyOf(resource), version);
   }
 
   protected async _updateResourceVersion(resource: Resource, current: Version, next: Version, { onConflict }: CheckedConditionalOptions): Promise<boolean> {
-    if (!this.#versions.matches(resource, current)) {
-      onConflict?.({ resource, expectedVersion: current, storedVersion: this.#versions.get(resource) });
+    const key = this.#versions.keyOf(resource);
+    if (!this.#versions.matches(key, current)) {
+      onConflict?.({ resource, expectedVersion: current, storedVersion: this.#versions.get(key) });
       return false;
     }
-    this.#versions.set(resource, next);
+    this.#versions.set(key, next);
     return true;
   }
 
   protected async _deleteResource(resource: Resource): Promise<void> {
-    this.#versions.set(resource, new Uint8Array(0));
+    this.#versions.set(this.#versions.keyOf(resource), EMPTY_VERSION);
   }
 }

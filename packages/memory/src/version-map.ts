@@ -1,9 +1,14 @@
 import { EMPTY_VERSION, versionsEqual, type Resource, type Version } from "@projectionkit/core";
 
+/** Up to this length, building the key by hand is cheaper than going through a Buffer. */
+const SHORT_RESOURCE = 64;
+
 /**
  * A synchronous map from resource to version: the storage of the memory adapter. Absent and empty
- * are the same: storing the empty version deletes the entry. Versions are copied in and out, so no
- * caller can change a stored version by mutating an array it holds.
+ * are the same: storing the empty version deletes the entry. The arrays it stores and returns are
+ * the ones it was given: the validating bases of core copy what callers pass in and get back (R7).
+ *
+ * Operations take the resource's key ({@link VersionMap.keyOf}), so that a call computes it once.
  *
  * @internal
  */
@@ -15,28 +20,30 @@ export class VersionMap {
     return this.#versions.size;
   }
 
-  /** Reads the version of `resource`; the empty version if there is none. */
-  get(resource: Resource): Version {
-    return this.#versions.get(keyOf(resource))?.slice() ?? EMPTY_VERSION;
+  /** The key of `resource`: one string per byte sequence (a character per byte). */
+  keyOf(resource: Resource): string {
+    if (resource.length > SHORT_RESOURCE) {
+      return Buffer.from(resource.buffer, resource.byteOffset, resource.byteLength).toString("latin1");
+    }
+    return String.fromCharCode.apply(null, resource as unknown as number[]);
   }
 
-  /** Tells whether the version of `resource` is `expected` (absent counts as empty). */
-  matches(resource: Resource, expected: Version): boolean {
-    return versionsEqual(this.#versions.get(keyOf(resource)), expected);
+  /** Reads the version stored under `key`; the empty version if there is none. */
+  get(key: string): Version {
+    return this.#versions.get(key) ?? EMPTY_VERSION;
   }
 
-  /** Sets the version of `resource`; the empty version deletes it. */
-  set(resource: Resource, version: Version): void {
-    const key = keyOf(resource);
+  /** Tells whether the version under `key` is `expected` (absent counts as empty). */
+  matches(key: string, expected: Version): boolean {
+    return versionsEqual(this.#versions.get(key), expected);
+  }
+
+  /** Stores `version` under `key`; the empty version deletes it. */
+  set(key: string, version: Version): void {
     if (version.length === 0) {
       this.#versions.delete(key);
     } else {
-      this.#versions.set(key, version.slice());
+      this.#versions.set(key, version);
     }
   }
-}
-
-/** Hexadecimal: obviously one string per byte sequence. */
-function keyOf(resource: Resource): string {
-  return Buffer.from(resource.buffer, resource.byteOffset, resource.byteLength).toString("hex");
 }

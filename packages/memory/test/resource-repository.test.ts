@@ -35,6 +35,23 @@ describe("MemoryResourceRepository", () => {
     expect(await repository.resourceVersion(r)).toEqual(encodeOffset(5));
   });
 
+  it("R7: resources that differ in one byte are different, short or long, whatever their bytes", async () => {
+    const repository = new MemoryResourceRepository();
+    const resources = [8, 64, 65, 300].flatMap((length) => {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 37 + 200) % 256);
+      const changed = bytes.slice();
+      changed[length - 1] = ((changed[length - 1] as number) + 128) % 256;
+      return [bytes, changed];
+    });
+    for (const [index, resource] of resources.entries()) {
+      await repository.storeResourceVersion(resource, encodeOffset(index));
+    }
+    for (const [index, resource] of resources.entries()) {
+      expect(await repository.resourceVersion(resource.slice())).toEqual(encodeOffset(index));
+    }
+    expect(repository.size).toBe(resources.length);
+  });
+
   it("R2: storeResourceVersion overwrites unconditionally; storing the empty version deletes", async () => {
     const repository = new MemoryResourceRepository();
     await repository.storeResourceVersion(r, v2);
