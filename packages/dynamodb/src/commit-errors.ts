@@ -213,13 +213,16 @@ export class MalformedVersionItemError extends ProjectionKitError {
 
 /**
  * A DynamoDB request failed for another reason (a missing table, a validation error, access
- * denied …). The SDK's exception is the `cause`; `retryable` follows the SDK's judgement.
+ * denied, a connection that could not be made …). The SDK's exception is the `cause`; `retryable`
+ * follows the SDK's judgement, and is `true` for a request that provably never reached DynamoDB
+ * (connection refused, name not resolved: nothing can have been written, E3). When a table does not
+ * exist, the message names the tables the request used.
  *
  * Code: `ERR_DYNAMODB_REQUEST_FAILED`.
  *
  * @example
  * ```ts
- * if (isProjectionKitError(error, "ERR_DYNAMODB_REQUEST_FAILED")) console.error(error.operation, error.serviceErrorName);
+ * if (isProjectionKitError(error, "ERR_DYNAMODB_REQUEST_FAILED")) console.error(error.operation, error.serviceErrorName, error.tables);
  * ```
  */
 export class DynamoRequestError extends ProjectionKitError {
@@ -230,16 +233,40 @@ export class DynamoRequestError extends ProjectionKitError {
   readonly operation: string;
   /** The name of the service's exception, e.g. `"ResourceNotFoundException"`. */
   readonly serviceErrorName: string | undefined;
+  /** The tables the request used, when the adapter knows them (the version table first). */
+  readonly tables: readonly string[];
 
   /**
    * @param operation - the failed operation.
    * @param cause - the SDK's exception.
-   * @param retryable - whether the SDK considers it retryable.
+   * @param retryable - whether retrying may succeed.
+   * @param context - the tables the request used (named in the message when one does not exist),
+   *   and why the adapter sent it, when that helps to fix the failure.
    */
-  constructor(operation: string, cause: unknown, retryable: boolean) {
+  constructor(operation: string, cause: unknown, retryable: boolean, context: { readonly tables?: readonly string[]; readonly purpose?: string } = {}) {
     const name = (cause as { name?: unknown } | null)?.name;
-    super(`DynamoDB ${operation} failed: ${(cause as Error | null)?.message ?? String(cause)}`, { cause, retryable });
+    const detail = (cause as Error | null)?.message ?? String(cause);
+    const tables = context.tables ?? [];
+    const missing = name === "ResourceNotFoundException" ? missingTableHint(tables) : "";
+    super(`DynamoDB ${operation} failed: ${detail}${missing}${context.purpose === undefined ? "" : `; ${context.purpose}`}`, { cause, retryable });
     this.operation = operation;
     this.serviceErrorName = typeof name === "string" ? name : undefined;
+    this.tables = [...tables];
   }
+}
+
+/** The most table names a message lists. */
+const MAX_LISTED_TABLES = 5;
+
+function missingTableHint(tables: readonly string[]): string {
+  const unique = [...new Set(tables)];
+  if (unique.length === 0) {
+    return "";
+  }
+  if (unique.length === 1) {
+    return ` (table "${unique[0]}" does not exist in this client's region and account)`;
+  }
+  const listed = unique.slice(0, MAX_LISTED_TABLES).map((table) => `"${table}"`).join(", ");
+  const more = unique.length > MAX_LISTED_TABLES ? ` and ${unique.length - MAX_LISTED_TABLES} more` : "";
+  return ` (one of the tables it uses does not exist in this client's region and account: ${listed}${more})`;
 }

@@ -5,8 +5,9 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { requireClient, requireTableName } from "./adapter-options.js";
 import { applyDecorators } from "./decorators.js";
-import { checkBudget, describeTable, isException, waitForTable, type WaitBudget } from "./delete-table.js";
-import { httpOptions } from "./request-failure.js";
+import { httpOptions } from "./dispatch.js";
+import { isException } from "./service-errors.js";
+import { checkBudget, describeTable, waitForTable, type WaitBudget } from "./table-waits.js";
 import { checkVersionTableKeySchema } from "./table-schema.js";
 import { resolveCreateTableOptions, type CreateTableOptions } from "./table-options.js";
 

@@ -1,22 +1,27 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { RequestCost } from "@projectionkit/core";
 import { askForCapacity, reportRequestCost } from "./request-cost.js";
-import { httpOptions } from "./request-failure.js";
+import { mayHaveCommitted, neverReachedDynamo } from "./service-errors.js";
 
 /**
- * What sending a command threw, and whether the request had left the client by then. A request
- * that never left (a serialisation error, a bad argument the SDK caught) cannot have committed; one
- * that left may have, whatever came back.
+ * What sending a command threw, and what its attempts (the SDK's own retries inside one send) may
+ * have done. A request that never left the client (a serialisation error, a bad argument the SDK
+ * caught) or provably never reached DynamoDB (connection refused, name not resolved) cannot have
+ * committed; one that reached it may have, whatever came back.
  *
  * @internal
  */
 export class DispatchFailure {
   readonly error: unknown;
+  /** Whether the last attempt, whose failure `error` is, may have reached DynamoDB. */
   readonly dispatched: boolean;
+  /** Whether an earlier attempt of this send reached DynamoDB and got no definite "not applied". */
+  readonly earlierAttemptMayHaveCommitted: boolean;
 
-  constructor(error: unknown, dispatched: boolean) {
+  constructor(error: unknown, dispatched: boolean, earlierAttemptMayHaveCommitted = false) {
     this.error = error;
     this.dispatched = dispatched;
+    this.earlierAttemptMayHaveCommitted = earlierAttemptMayHaveCommitted;
   }
 }
 
@@ -29,8 +34,29 @@ interface Sendable {
 type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;
 
 /**
- * Sends `command`, marking (with a middleware on the command only, inside the SDK's retry loop)
- * the moment a request leaves the client. Rejects with a {@link DispatchFailure}.
+ * The per-request options of `client.send`: the caller's abort signal and the configured timeout.
+ *
+ * @example
+ * ```ts
+ * await client.send(command, httpOptions(signal, 2_000));
+ * ```
+ *
+ * @internal
+ */
+export function httpOptions(
+  signal: AbortSignal | undefined,
+  requestTimeoutMs: number | undefined,
+): { abortSignal?: AbortSignal; requestTimeout?: number } {
+  return {
+    ...(signal === undefined ? {} : { abortSignal: signal }),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeout: requestTimeoutMs }),
+  };
+}
+
+/**
+ * Sends `command`, watching each of its attempts with a middleware on the command only, inside the
+ * SDK's retry loop: whether it left the client, and how it failed. Rejects with a
+ * {@link DispatchFailure}.
  *
  * @internal
  */
@@ -41,10 +67,18 @@ export async function dispatch<O>(
   requestTimeoutMs: number | undefined,
   onRequest?: ((cost: RequestCost) => void) | undefined,
 ): Promise<O> {
-  let dispatched = false;
+  // One entry per attempt that left the client: may it have committed?
+  const attempts: boolean[] = [];
+  let seen: unknown;
   const marker: Middleware = (next) => async (args) => {
-    dispatched = true;
-    return next(args);
+    const index = attempts.push(true) - 1;
+    try {
+      return await next(args);
+    } catch (error) {
+      attempts[index] = mayHaveCommitted(error);
+      seen = error;
+      throw error;
+    }
   };
   command.middlewareStack.add(
     marker,
@@ -59,9 +93,11 @@ export async function dispatch<O>(
     reportRequestCost(onRequest, operation, output, true);
     return output;
   } catch (error) {
-    if (dispatched) {
+    if (attempts.length > 0) {
       reportRequestCost(onRequest, operation, error, false);
     }
-    throw new DispatchFailure(error, dispatched);
+    // The error of the last attempt that left the client, or one raised before it left.
+    const last = attempts.length > 0 && error === seen;
+    throw new DispatchFailure(error, last && !neverReachedDynamo(error), (last ? attempts.slice(0, -1) : attempts).some(Boolean));
   }
 }

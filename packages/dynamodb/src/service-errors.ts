@@ -9,6 +9,12 @@ import {
   type CancellationReason,
 } from "./commit-errors.js";
 
+/*
+ * The one place that reads what the SDK threw: which failures are throttling, which are transient,
+ * which prove that the request never reached DynamoDB, and what a failed write means for the
+ * version check. The adapter's writes, its reads and the table operations all classify here.
+ */
+
 /**
  * What a failed write means for the version check.
  *
@@ -27,6 +33,8 @@ export type WriteFailure =
 
 interface ServiceException {
   readonly name?: unknown;
+  readonly code?: unknown;
+  readonly errors?: unknown;
   readonly message?: unknown;
   readonly $fault?: unknown;
   readonly $retryable?: unknown;
@@ -35,18 +43,159 @@ interface ServiceException {
   readonly CancellationReasons?: unknown;
 }
 
+function asException(error: unknown): ServiceException {
+  return (typeof error === "object" && error !== null ? error : {}) as ServiceException;
+}
+
+/** Exceptions that mean "too many requests": nothing was written, retry with backoff. */
 const THROTTLING = new Set(["ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded"]);
+
+/** Cancellation reasons with the same meaning. */
 const THROTTLING_REASONS = new Set(["ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"]);
 
+/** More errors of table operations that asking again may cure. */
+const TRANSIENT = new Set([...THROTTLING, "LimitExceededException", "InternalServerError"]);
+
 /**
- * Classifies an exception from a version write (D7, D8).
+ * Node.js network errors raised before a connection exists: the name did not resolve, or the
+ * connection was refused or had no route. No byte of the request was sent. (A reset or timeout of
+ * an open connection is not among them: the request may have been processed.)
+ */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+/**
+ * Whether `error` is a service exception of that name, such as the SDK's `ResourceInUseException`.
+ *
+ * @example
+ * ```ts
+ * if (isException(error, "ResourceNotFoundException")) return; // already deleted
+ * ```
+ *
+ * @internal
+ */
+export function isException(error: unknown, name: string): boolean {
+  return asException(error).name === name;
+}
+
+/**
+ * Whether `error` proves that the request never reached DynamoDB: the connection could not be
+ * made (`ECONNREFUSED`, `ENOTFOUND`, `EAI_AGAIN`, `EHOSTUNREACH` …; with several addresses, every
+ * one of them failed so). Such a request cannot have committed (E3).
+ *
+ * @example
+ * ```ts
+ * if (neverReachedDynamo(error)) throw new DynamoRequestError(operation, error, true);
+ * ```
+ *
+ * @internal
+ */
+export function neverReachedDynamo(error: unknown): boolean {
+  const exception = asException(error);
+  if (Array.isArray(exception.errors) && exception.errors.length > 0) {
+    // Node.js tries each address of a name in turn and reports all failures in an AggregateError.
+    return exception.errors.every((inner) => neverReachedDynamo(inner));
+  }
+  return typeof exception.code === "string" && NEVER_CONNECTED.has(exception.code);
+}
+
+/**
+ * Whether DynamoDB may have applied a write that failed with `error`: it reached DynamoDB and no
+ * answer says it did not (no answer at all, a server error, or our own earlier attempt still in
+ * progress). A client error (4xx) is a definite "not applied".
+ *
+ * @example
+ * ```ts
+ * if (mayHaveCommitted(error)) retryWithTheSameToken();
+ * ```
+ *
+ * @internal
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  if (neverReachedDynamo(error)) {
+    return false;
+  }
+  const exception = asException(error);
+  if (exception.name === "TransactionInProgressException") {
+    return true;
+  }
+  const status = exception.$metadata?.httpStatusCode;
+  return !(typeof status === "number" && status >= 400 && status < 500);
+}
+
+/**
+ * Whether asking again may cure a failed read or table operation: throttling, a server or network
+ * error, or anything the SDK marks retryable.
+ *
+ * @example
+ * ```ts
+ * if (!isTransientError(error)) stopPolling(error);
+ * ```
+ *
+ * @internal
+ */
+export function isTransientError(error: unknown): boolean {
+  const exception = asException(error);
+  const status = exception.$metadata?.httpStatusCode;
+  return (
+    (typeof exception.name === "string" && TRANSIENT.has(exception.name)) ||
+    exception.$retryable !== undefined ||
+    exception.$fault === "server" ||
+    typeof status !== "number" ||
+    status >= 500
+  );
+}
+
+/**
+ * Maps a failed read or unconditional write to a typed error: the abort reason when the caller's
+ * signal aborted, throttling and transaction conflicts to their retryable errors, anything else to
+ * a {@link DynamoRequestError} that keeps the SDK's exception as `cause` (retryable unless DynamoDB
+ * answered with a client error).
+ *
+ * @param operation - the operation, e.g. `"GetItem"`.
+ * @param error - what `client.send` threw.
+ * @param signal - the caller's signal.
+ * @param tables - the tables the request used, named when one does not exist.
+ *
+ * @example
+ * ```ts
+ * throw mapRequestFailure("GetItem", error, signal, [table]);
+ * ```
+ *
+ * @internal
+ */
+export function mapRequestFailure(operation: string, error: unknown, signal: AbortSignal | undefined, tables: readonly string[] = []): unknown {
+  if (signal?.aborted) {
+    return signal.reason;
+  }
+  const exception = asException(error);
+  if (typeof exception.name === "string" && THROTTLING.has(exception.name)) {
+    return new ThrottledError(`${operation} was throttled (${exception.name})`, { cause: error });
+  }
+  if (exception.name === "TransactionConflictException") {
+    return new TransactionConflictError(`${operation} conflicted with a concurrent transaction`, { cause: error });
+  }
+  const status = exception.$metadata?.httpStatusCode;
+  const clientError = typeof status === "number" && status >= 400 && status < 500;
+  return new DynamoRequestError(operation, error, exception.$retryable !== undefined || !clientError, { tables });
+}
+
+/**
+ * Classifies an exception from a version write that reached DynamoDB (D7, D8).
  *
  * @param operation - the operation, for error messages.
  * @param error - what `client.send` threw.
+ * @param tables - the tables the request used, named when one does not exist.
+ *
+ * @example
+ * ```ts
+ * const failure = classifyWriteFailure("TransactWriteItems", error, [versionTable, "Balances"]);
+ * if (failure.kind === "unknown") retryWithTheSameToken();
+ * ```
+ *
  * @internal
  */
-export function classifyWriteFailure(operation: string, error: unknown): WriteFailure {
-  const exception = (typeof error === "object" && error !== null ? error : {}) as ServiceException;
+export function classifyWriteFailure(operation: string, error: unknown, tables: readonly string[] = []): WriteFailure {
+  const exception = asException(error);
   const name = typeof exception.name === "string" ? exception.name : undefined;
   if (name === "ConditionalCheckFailedException") {
     return { kind: "conflict", storedItem: exception.Item };
@@ -60,16 +209,12 @@ export function classifyWriteFailure(operation: string, error: unknown): WriteFa
   if (name !== undefined && THROTTLING.has(name)) {
     return { kind: "failed", error: new ThrottledError(`${operation} was throttled (${name})`, { cause: error }) };
   }
-  if (name === "TransactionInProgressException") {
-    // An earlier attempt with the same token is still being processed: it may commit.
+  if (mayHaveCommitted(error)) {
+    // No response, a server error, or an earlier attempt with the same token still in progress:
+    // DynamoDB may have committed the write (D8).
     return { kind: "unknown", cause: error };
   }
-  const status = exception.$metadata?.httpStatusCode;
-  if (typeof status === "number" && status >= 400 && status < 500) {
-    return { kind: "failed", error: new DynamoRequestError(operation, error, exception.$retryable !== undefined) };
-  }
-  // No response, or a server error: DynamoDB may have committed the write (D8).
-  return { kind: "unknown", cause: error };
+  return { kind: "failed", error: new DynamoRequestError(operation, error, exception.$retryable !== undefined || neverReachedDynamo(error), { tables }) };
 }
 
 function classifyCancellation(exception: ServiceException, error: unknown): WriteFailure {
