@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "@projectionkit/core";
+import { InvalidArgumentError, requireKnownKeys } from "@projectionkit/core";
 
 /**
  * Checks that an options argument is absent or a plain object without unknown keys, so that a
@@ -27,13 +27,7 @@ export function requireOptionsObject(
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError(argument, `expected an object, got ${describe(value)}`);
   }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!knownKeys.includes(key)) {
-      throw new InvalidArgumentError(`${argument}.${key}`, `unknown option; expected one of ${knownKeys.join(", ")}`);
-    }
-  }
-  return record;
+  return requireKnownKeys(value, argument, knownKeys);
 }
 
 /**

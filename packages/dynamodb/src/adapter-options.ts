@@ -6,7 +6,7 @@ import type {
   TransactWriteItemsCommandInput,
   UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { InvalidArgumentError } from "@projectionkit/core";
+import { describeValue, InvalidArgumentError, requireKnownKeys } from "@projectionkit/core";
 import { checkDecorators, type Decorators } from "./decorators.js";
 import { resolveAttributeNames, type AttributeNames } from "./table-layout.js";
 
@@ -70,10 +70,12 @@ export interface DynamoAdapterOptions {
    */
   readonly maxCommitAttempts?: number | undefined;
   /**
-   * The key attribute names of the tables the projection writes to, e.g.
-   * `{ ReadModel: ["pk", "sk"] }`. Lets the adapter find two actions on one item among `Put`s
-   * before sending (D9); without it, key names are learnt from `Update`, `Delete` and
-   * `ConditionCheck` actions of the same transaction.
+   * The key attribute names of the tables the projection writes to, the partition key first, then
+   * the sort key: e.g. `{ ReadModel: ["pk", "sk"] }`. With them the adapter finds two actions on
+   * one item among `Put`s and checks the key size limits before sending (D9, D15). For a table
+   * not named here the adapter learns the key from the `Key`s of the same transaction, or, when a
+   * `Put` needs it, with one `DescribeTable` per table and client, cached for the process (which
+   * needs the `dynamodb:DescribeTable` permission on that table).
    */
   readonly keySchemas?: Readonly<Record<string, readonly string[]>> | undefined;
   /** A per-request HTTP timeout in milliseconds, passed to `client.send`. Default: the client's. */
@@ -91,8 +93,8 @@ export interface ResolvedAdapterOptions {
   readonly requestTimeoutMs: number | undefined;
 }
 
-const OPTION_NAMES = new Set(["attributeNames", "decorators", "consistentRead", "maxCommitAttempts", "keySchemas", "requestTimeoutMs"]);
-const DECORATOR_NAMES = new Set(["getItem", "putItem", "updateItem", "deleteItem", "transactWriteItems"]);
+const OPTION_NAMES = ["attributeNames", "decorators", "consistentRead", "maxCommitAttempts", "keySchemas", "requestTimeoutMs"] as const;
+const DECORATOR_NAMES = ["getItem", "putItem", "updateItem", "deleteItem", "transactWriteItems"] as const;
 
 /**
  * Checks a client argument: anything with a `send` method, as `DynamoDBClient` has.
@@ -124,24 +126,13 @@ export function requireTableName(table: unknown, argument = "table"): string {
  *
  * @internal
  */
-export function resolveAdapterOptions(table: string, options: DynamoAdapterOptions | undefined, extra: ReadonlySet<string> = new Set()): ResolvedAdapterOptions {
-  const given = options ?? {};
-  if (typeof given !== "object" || given === null) {
-    throw new InvalidArgumentError("options", "expected an object");
+export function resolveAdapterOptions(table: string, options: DynamoAdapterOptions | undefined, extra: readonly string[] = []): ResolvedAdapterOptions {
+  const given = requireKnownKeys(options, "options", [...OPTION_NAMES, ...extra]) as DynamoAdapterOptions;
+  if (given.decorators !== undefined && (typeof given.decorators !== "object" || given.decorators === null || Array.isArray(given.decorators))) {
+    throw new InvalidArgumentError("options.decorators", `expected an object like { transactWriteItems: decorator }, got ${describeValue(given.decorators)}`);
   }
-  for (const name of Object.keys(given)) {
-    if (!OPTION_NAMES.has(name) && !extra.has(name)) {
-      throw new InvalidArgumentError(`options.${name}`, "unknown option");
-    }
-  }
-  const decorators = given.decorators ?? {};
-  if (typeof decorators !== "object" || decorators === null) {
-    throw new InvalidArgumentError("options.decorators", "expected an object");
-  }
+  const decorators = requireKnownKeys(given.decorators, "options.decorators", DECORATOR_NAMES) as RequestDecorators;
   for (const [name, value] of Object.entries(decorators)) {
-    if (!DECORATOR_NAMES.has(name)) {
-      throw new InvalidArgumentError(`options.decorators.${name}`, `unknown operation; expected one of ${[...DECORATOR_NAMES].join(", ")}`);
-    }
     checkDecorators(value, `options.decorators.${name}`);
   }
   if (given.consistentRead !== undefined && typeof given.consistentRead !== "boolean") {

@@ -1,6 +1,7 @@
 import type { ConditionCheck, Delete, Put, TransactWriteItem, Update } from "@aws-sdk/client-dynamodb";
 import { InvalidArgumentError } from "@projectionkit/core";
 import { marshall, type marshallOptions, type NativeAttributeValue } from "@aws-sdk/util-dynamodb";
+import { requireOneActionKind } from "./transact-items.js";
 
 /**
  * Attributes written with plain JavaScript values, as `@aws-sdk/util-dynamodb` marshalls them: the
@@ -68,11 +69,7 @@ const DEFAULT_MARSHALL: marshallOptions = { removeUndefinedValues: true };
  * ```
  */
 export function documentItem(item: DocumentTransactWriteItem, options: marshallOptions = DEFAULT_MARSHALL): TransactWriteItem {
-  const kinds = (["Put", "Update", "Delete", "ConditionCheck"] as const).filter((kind) => item?.[kind] !== undefined);
-  if (kinds.length !== 1) {
-    throw new InvalidArgumentError("item", "expected exactly one of Put, Update, Delete and ConditionCheck");
-  }
-  const kind = kinds[0] as "Put" | "Update" | "Delete" | "ConditionCheck";
+  const kind = requireOneActionKind(item, "item");
   const action = item[kind] as Record<string, unknown>;
   try {
     const converted: Record<string, unknown> = { ...action };

@@ -144,19 +144,26 @@ class BoundDynamoProjection<E extends ProjectionEvent> extends ProjectionHandler
   protected async _handleEvent({ resource, current, next, scope, event, signal, onConflict, onRequest }: EventCall<E>): Promise<boolean> {
     const key = this.#key(resource);
     const items = await this.#items(scope, event, signal, "handler.handleEvent()");
-    const prepared = this.#committer.prepare({ resource, key, current, next, items, signal, onConflict, onRequest });
+    const prepared = await this.#committer.prepare({ resource, key, current, next, items, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
 
   protected override async _handleEventBatch({ resource, deliveries, signal, onRequest }: EventBatchCall<E>): Promise<BatchResult> {
     const key = this.#key(resource);
+    // Key schemas the actions need are learnt before any budget sees them (D15).
+    const keySchemas = this.#committer.batchKeySchemas();
+    const learning = async (items: readonly TransactWriteItem[]) => {
+      await this.#committer.learnKeySchemasInto(keySchemas, items, signal, onRequest);
+      return items;
+    };
     const plan = await planBatch(deliveries, {
       itemsOf: (index) => {
         const { scope, event } = deliveries[index] as (typeof deliveries)[number];
-        return this.#items(scope, event, signal, `handler.handleEvent() for deliveries[${index}]`);
+        return this.#items(scope, event, signal, `handler.handleEvent() for deliveries[${index}]`).then(learning);
       },
-      itemsOfRun: this.#handler.handleEvents === undefined ? undefined : (first, count) => this.#runItems(deliveries.slice(first, first + count), first, signal),
-      budgetFor: (current, next) => this.#committer.planningBudget(key, current, next),
+      itemsOfRun:
+        this.#handler.handleEvents === undefined ? undefined : (first, count) => this.#runItems(deliveries.slice(first, first + count), first, signal).then(learning),
+      budgetFor: (current, next) => this.#committer.planningBudget(key, current, next, keySchemas),
     });
     // Every request is built and checked before the first is sent; one that fails cuts the plan.
     const stored: Array<Version | undefined> = [];
@@ -165,7 +172,7 @@ class BoundDynamoProjection<E extends ProjectionEvent> extends ProjectionHandler
     for (const run of plan.runs) {
       const index = prepared.length;
       try {
-        const commit = this.#committer.prepare({
+        const commit = await this.#committer.prepare({
           resource,
           key,
           current: run.current,

@@ -21,10 +21,10 @@ import {
   validateIdentityKey,
 } from "@projectionkit/core";
 import { requireClient, requireTableName, resolveAdapterOptions, type DynamoAdapterOptions, type ResolvedAdapterOptions } from "./adapter-options.js";
-import { applyDecorators } from "./decorators.js";
+import { decorateVersionRequest } from "./decorator-guards.js";
 import { requireTransactItems } from "./transact-items.js";
 import { dispatch, DispatchFailure } from "./dispatch.js";
-import { mapRequestFailure } from "./request-failure.js";
+import { mapRequestFailure } from "./service-errors.js";
 import { versionItemKey } from "./table-layout.js";
 import { VersionCommitter } from "./version-committer.js";
 
@@ -89,7 +89,7 @@ export class DynamoResourceRepository extends ResourceRepositoryBase implements 
   /** R1, with a strongly consistent read unless `consistentRead: false`. */
   protected async _resourceVersion(resource: Resource, { signal, onRequest }: CheckedOptions): Promise<Version> {
     const names = this.#options.attributeNames;
-    const input = applyDecorators("getItem", {
+    const input = decorateVersionRequest("getItem", {
       TableName: this.#options.table,
       Key: { [names.key]: { B: this.#key(resource) } },
       ConsistentRead: this.#options.consistentRead,
@@ -107,10 +107,10 @@ export class DynamoResourceRepository extends ResourceRepositoryBase implements 
       return this.#deleteItem(key, signal, onRequest);
     }
     const names = this.#options.attributeNames;
-    const input = applyDecorators("putItem", {
+    const input = decorateVersionRequest("putItem", {
       TableName: this.#options.table,
       Item: { [names.key]: { B: key }, [names.version]: { B: version } },
-    }, this.#options.decorators.putItem, (i) => [i.Item?.[names.key], i.Item?.[names.version]]);
+    }, this.#options.decorators.putItem);
     await this.#send(new PutItemCommand(input), "PutItem", signal, onRequest);
   }
 
@@ -160,17 +160,17 @@ export class DynamoResourceRepository extends ResourceRepositoryBase implements 
     return this.#commit(call, requireTransactItems(items, "items"));
   }
 
-  #commit({ resource, current, next, signal, onConflict, onRequest }: ConditionalWriteCall, items: readonly TransactWriteItem[]): Promise<boolean> {
-    const prepared = this.#committer.prepare({ resource, key: this.#key(resource), current, next, items, signal, onConflict, onRequest });
+  async #commit({ resource, current, next, signal, onConflict, onRequest }: ConditionalWriteCall, items: readonly TransactWriteItem[]): Promise<boolean> {
+    const prepared = await this.#committer.prepare({ resource, key: this.#key(resource), current, next, items, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
 
   async #deleteItem(key: Uint8Array, signal: AbortSignal | undefined, onRequest: ((cost: RequestCost) => void) | undefined): Promise<void> {
     const names = this.#options.attributeNames;
-    const input = applyDecorators("deleteItem", {
+    const input = decorateVersionRequest("deleteItem", {
       TableName: this.#options.table,
       Key: { [names.key]: { B: key } },
-    }, this.#options.decorators.deleteItem, (i) => [i.Key]);
+    }, this.#options.decorators.deleteItem);
     await this.#send(new DeleteItemCommand(input), "DeleteItem", signal, onRequest);
   }
 
@@ -184,7 +184,7 @@ export class DynamoResourceRepository extends ResourceRepositoryBase implements 
     try {
       return await dispatch<O>(this.#client, command, signal, this.#options.requestTimeoutMs, onRequest);
     } catch (failure) {
-      throw mapRequestFailure(operation, failure instanceof DispatchFailure ? failure.error : failure, signal);
+      throw mapRequestFailure(operation, failure instanceof DispatchFailure ? failure.error : failure, signal, [this.#options.table]);
     }
   }
 

@@ -58,7 +58,7 @@ export {
   type CancellationReason,
 } from "./commit-errors.js";
 export { createTable, type CreateTableOptions } from "./create-table.js";
-export { DecoratorBrokeVersionCheckError, type Decorator, type Decorators } from "./decorators.js";
+export { DecoratorBrokeVersionCheckError, DecoratorChangedItemsError, type Decorator, type Decorators } from "./decorators.js";
 export { deleteTable, type DeleteTableOptions } from "./delete-table.js";
 export { documentItem, type DocumentAttributes, type DocumentTransactWriteItem } from "./document-items.js";
 export type { DynamoProjectionHandler, EventDelivery } from "./dynamo-projection-handler.js";
@@ -68,10 +68,19 @@ export { DynamoResourceRepository, type DynamoResourceRepositoryOptions } from "
 export type { BatchDelivery, BatchResult, BatchStop } from "./event-batch.js";
 export { attributeValueSize, itemSize, transactActionSize } from "./item-size.js";
 export { TableNotReadyError, TableSchemaMismatchError } from "./table-errors.js";
-export { DuplicateItemError, TooManyActionsError, TransactionTooLargeError, VersionItemTouchedError } from "./transaction-errors.js";
+export {
+  DuplicateItemError,
+  ItemTooLargeError,
+  KeyTooLargeError,
+  TooManyActionsError,
+  TransactionTooLargeError,
+  VersionItemTouchedError,
+} from "./transaction-errors.js";
 export {
   actionItemIdentity,
   checkTransaction,
+  MAX_ITEM_BYTES,
+  MAX_SORT_KEY_BYTES,
   MAX_TRANSACTION_ACTIONS,
   MAX_TRANSACTION_BYTES,
   TransactionBudget,

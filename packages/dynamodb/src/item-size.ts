@@ -1,5 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { InvalidArgumentError } from "@projectionkit/core";
+import { requireOneActionKind, type TransactActionKind } from "./transact-items.js";
 
 /*
  * DynamoDB's item-size rules, as documented in "DynamoDB item sizes and formats"
@@ -22,18 +23,7 @@ import { InvalidArgumentError } from "@projectionkit/core";
 
 const VALUE_TYPES = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"] as const;
 
-/** The four kinds of action a `TransactWriteItem` may hold. */
-const ACTION_KINDS = ["Put", "Update", "Delete", "ConditionCheck"] as const;
-
-/**
- * The kind of action a `TransactWriteItem` holds.
- *
- * @example
- * ```ts
- * const kind: TransactActionKind = "ConditionCheck";
- * ```
- */
-export type TransactActionKind = (typeof ACTION_KINDS)[number];
+export type { TransactActionKind } from "./transact-items.js";
 
 /** The number of UTF-8 bytes of a string, as DynamoDB counts strings and attribute names. */
 function utf8ByteLength(text: string): number {
@@ -246,12 +236,13 @@ export function itemSize(item: Record<string, AttributeValue>, argument = "item"
 }
 
 /**
- * The kind of action a `TransactWriteItem` holds, checking that exactly one is set.
+ * The kind of action a `TransactWriteItem` holds, checking that exactly one is set (see
+ * `requireOneActionKind`) and that it has a table name and an `Item` or `Key` object.
  *
  * @param action - one element of `TransactItems`.
  * @param argument - the name of the action in error messages.
  * @returns `"Put"`, `"Update"`, `"Delete"` or `"ConditionCheck"`.
- * @throws `InvalidArgumentError` naming `argument` unless exactly one kind is set.
+ * @throws `InvalidArgumentError` naming `argument` (or its field) otherwise.
  *
  * @example
  * ```ts
@@ -260,17 +251,7 @@ export function itemSize(item: Record<string, AttributeValue>, argument = "item"
  * @internal
  */
 export function transactActionKind(action: TransactWriteItem, argument: string): TransactActionKind {
-  if (typeof action !== "object" || action === null) {
-    throw new InvalidArgumentError(argument, "expected a TransactWriteItem object");
-  }
-  const present = ACTION_KINDS.filter((kind) => action[kind] !== undefined && action[kind] !== null);
-  const [kind] = present;
-  if (kind === undefined || present.length > 1) {
-    throw new InvalidArgumentError(
-      argument,
-      `expected exactly one of Put, Update, Delete or ConditionCheck; found ${present.length === 0 ? "none" : present.join(", ")}`,
-    );
-  }
+  const kind = requireOneActionKind(action, argument);
   const body = action[kind] as unknown as Record<string, unknown>;
   if (typeof body !== "object") {
     throw new InvalidArgumentError(`${argument}.${kind}`, "expected an object");

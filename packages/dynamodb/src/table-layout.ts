@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidResourceError, requireResource, type Resource } from "@projectionkit/core";
+import { InvalidArgumentError, InvalidResourceError, requireKnownKeys, requireResource, type Resource } from "@projectionkit/core";
 
 /**
  * The attribute names of the version table. The defaults are those of the Go library
@@ -58,15 +58,7 @@ export function resolveAttributeNames(names: Partial<AttributeNames> | undefined
   if (names === undefined) {
     return DEFAULT_ATTRIBUTE_NAMES;
   }
-  if (typeof names !== "object" || names === null) {
-    throw new InvalidArgumentError(argument, "expected an object");
-  }
-  for (const field of Object.keys(names)) {
-    if (!(field in DEFAULT_ATTRIBUTE_NAMES)) {
-      throw new InvalidArgumentError(`${argument}.${field}`, "unknown attribute; expected key, version or token");
-    }
-  }
-  const resolved = { ...DEFAULT_ATTRIBUTE_NAMES, ...names };
+  const resolved = { ...DEFAULT_ATTRIBUTE_NAMES, ...requireKnownKeys(names, argument, Object.keys(DEFAULT_ATTRIBUTE_NAMES)) };
   for (const [field, name] of Object.entries(resolved)) {
     if (typeof name !== "string" || name.length === 0 || utf8.encode(name).length > 255) {
       throw new InvalidArgumentError(`${argument}.${field}`, "expected a name of 1 to 255 bytes");

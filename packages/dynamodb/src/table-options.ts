@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput, DeleteTableCommandInput } from "@aws-sdk/client-dynamodb";
-import { describeValue, InvalidArgumentError, requireOperationOptions, type OperationOptions } from "@projectionkit/core";
+import { describeValue, InvalidArgumentError, requireKnownKeys, requireOperationOptions, type OperationOptions } from "@projectionkit/core";
 import { checkDecorators, type Decorators } from "./decorators.js";
 import { resolveAttributeNames, type AttributeNames } from "./table-layout.js";
 
@@ -144,28 +144,13 @@ const COMMON_OPTIONS = ["signal", "wait", "waitTimeoutMs", "decorators"];
 
 /** Checks that the options are an object with known fields and a well-formed `decorators`. */
 function checkTableOptions(options: unknown, extra: readonly string[], operation: string): Record<string, unknown> {
-  if (options === undefined || options === null) {
-    return {};
-  }
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidArgumentError("options", `expected an object, got ${describeValue(options)}`);
-  }
-  const known = new Set([...COMMON_OPTIONS, ...extra]);
-  for (const name of Object.keys(options)) {
-    if (!known.has(name)) {
-      throw new InvalidArgumentError(`options.${name}`, `unknown option; expected one of ${[...known].join(", ")}`);
-    }
-  }
-  const given = options as Record<string, unknown>;
+  const given = requireKnownKeys(options, "options", [...COMMON_OPTIONS, ...extra]);
   const decorators = given["decorators"];
   if (decorators !== undefined) {
     if (typeof decorators !== "object" || decorators === null || Array.isArray(decorators)) {
       throw new InvalidArgumentError("options.decorators", `expected an object like { ${operation}: decorator }, got ${describeValue(decorators)}`);
     }
-    for (const [name, value] of Object.entries(decorators)) {
-      if (name !== operation) {
-        throw new InvalidArgumentError(`options.decorators.${name}`, `unknown operation; ${operation} only sends ${operation}`);
-      }
+    for (const [name, value] of Object.entries(requireKnownKeys(decorators, "options.decorators", [operation]))) {
       checkDecorators(value, `options.decorators.${name}`);
     }
   }

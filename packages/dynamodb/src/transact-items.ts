@@ -1,6 +1,54 @@
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { describeValue, InvalidArgumentError } from "@projectionkit/core";
 
+/** The four kinds of action a `TransactWriteItem` may hold. */
+export const ACTION_KINDS = ["Put", "Update", "Delete", "ConditionCheck"] as const;
+
+/**
+ * The kind of action a `TransactWriteItem` holds.
+ *
+ * @example
+ * ```ts
+ * const kind: TransactActionKind = "ConditionCheck";
+ * ```
+ */
+export type TransactActionKind = (typeof ACTION_KINDS)[number];
+
+/**
+ * The kind of a transaction action: checks that `action` is an object with exactly one of `Put`,
+ * `Update`, `Delete` and `ConditionCheck` set (`undefined` and `null` count as unset). The one
+ * check of this rule in the package, for the handler's items, `documentItem` and the limits.
+ *
+ * @param action - one element of `TransactItems`, as received.
+ * @param argument - the name of the action in error messages, e.g. `"items[3]"`.
+ * @returns its kind.
+ * @throws `InvalidArgumentError` naming `argument` otherwise.
+ *
+ * @example
+ * ```ts
+ * requireOneActionKind({ Delete: { TableName: "T", Key: { pk: { S: "a" } } } }, "items[0]"); // "Delete"
+ * ```
+ *
+ * @internal
+ */
+export function requireOneActionKind(action: unknown, argument: string): TransactActionKind {
+  if (typeof action !== "object" || action === null || Array.isArray(action)) {
+    throw new InvalidArgumentError(argument, `expected a TransactWriteItem object, got ${describeValue(action)}`);
+  }
+  const present = ACTION_KINDS.filter((kind) => {
+    const body = (action as Record<string, unknown>)[kind];
+    return body !== undefined && body !== null;
+  });
+  const [kind] = present;
+  if (kind === undefined || present.length > 1) {
+    throw new InvalidArgumentError(
+      argument,
+      `expected exactly one of Put, Update, Delete and ConditionCheck, got ${present.length === 0 ? "none" : present.join(" and ")}`,
+    );
+  }
+  return kind;
+}
+
 /**
  * Checks that `items` is an array of transaction actions, each an object with exactly one of
  * `Put`, `Update`, `Delete` and `ConditionCheck`.
@@ -11,17 +59,6 @@ export function requireTransactItems(items: unknown, argument: string): readonly
   if (!Array.isArray(items)) {
     throw new InvalidArgumentError(argument, `expected an array of TransactWriteItem, got ${describeValue(items)}`);
   }
-  items.forEach((item: unknown, index) => {
-    if (typeof item !== "object" || item === null) {
-      throw new InvalidArgumentError(`${argument}[${index}]`, `expected a TransactWriteItem, got ${describeValue(item)}`);
-    }
-    const kinds = ["Put", "Update", "Delete", "ConditionCheck"].filter((kind) => (item as Record<string, unknown>)[kind] !== undefined);
-    if (kinds.length !== 1) {
-      throw new InvalidArgumentError(
-        `${argument}[${index}]`,
-        `expected exactly one of Put, Update, Delete and ConditionCheck, got ${kinds.length === 0 ? "none" : kinds.join(" and ")}`,
-      );
-    }
-  });
+  items.forEach((item: unknown, index) => requireOneActionKind(item, `${argument}[${index}]`));
   return items as readonly TransactWriteItem[];
 }

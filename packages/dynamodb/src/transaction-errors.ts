@@ -6,6 +6,8 @@ declare module "@projectionkit/core" {
     ERR_TRANSACTION_TOO_LARGE: TransactionTooLargeError;
     ERR_DUPLICATE_ITEM: DuplicateItemError;
     ERR_VERSION_ITEM_TOUCHED: VersionItemTouchedError;
+    ERR_ITEM_TOO_LARGE: ItemTooLargeError;
+    ERR_KEY_TOO_LARGE: KeyTooLargeError;
   }
 }
 
@@ -133,17 +135,19 @@ export class DuplicateItemError extends ProjectionKitError {
 }
 
 /**
- * One of the projection's items would write, delete or check the version item of the resource,
- * which belongs to projectionkit (its conditional write is action 0 of the transaction), so the
- * transaction was not sent and nothing was written (D9). Not retryable. Keep read-model items out
- * of the version item; use another key or another table.
+ * One of the projection's items would write, delete or check an item of the version table (D14):
+ * the resource's own version item, another resource's, or another handler's. The version table
+ * belongs to projectionkit (its conditional write is action 0 of the transaction), so any action
+ * on it, by its name or by its ARN, whatever the key, is refused: the transaction was not sent and
+ * nothing was written. Not retryable. Keep read-model items in other tables; read a version with
+ * `resourceVersion`.
  *
  * Code: `ERR_VERSION_ITEM_TOUCHED`.
  *
  * @example
  * ```ts
  * if (isProjectionKitError(error, "ERR_VERSION_ITEM_TOUCHED")) {
- *   console.error(`items[${error.index}] targets the version item`);
+ *   console.error(`items[${error.index}] targets the version table ${error.table}`);
  * }
  * ```
  */
@@ -151,7 +155,7 @@ export class VersionItemTouchedError extends ProjectionKitError {
   static override readonly code = "ERR_VERSION_ITEM_TOUCHED";
   override readonly code = "ERR_VERSION_ITEM_TOUCHED";
   override readonly name = "VersionItemTouchedError";
-  /** The index, in the items being added, of the action on the version item. */
+  /** The index, in the items being added, of the action on the version table. */
   readonly index: number;
   /** The version table. */
   readonly table: string;
@@ -162,9 +166,100 @@ export class VersionItemTouchedError extends ProjectionKitError {
    */
   constructor(index: number, table: string) {
     super(
-      `items[${index}] targets the resource's version item in table "${table}"; the version item belongs to projectionkit, so write the read model to other items`,
+      `items[${index}] targets the version table "${table}", which belongs to projectionkit (every resource's and every handler's version lives there); write the read model to another table`,
     );
     this.index = index;
     this.table = table;
+  }
+}
+
+/**
+ * A `Put` of the projection would write an item larger than DynamoDB's limit of 400 KB (409,600
+ * bytes, measured with DynamoDB's item-size rules, see `itemSize`), so the transaction was not
+ * sent and nothing was written (D15). Not retryable. Keep large data out of the read model (or in
+ * S3, with a pointer in the item).
+ *
+ * Code: `ERR_ITEM_TOO_LARGE`.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error, "ERR_ITEM_TOO_LARGE")) {
+ *   console.error(`items[${error.index}] is ${error.bytes} bytes, at most ${error.limit}`);
+ * }
+ * ```
+ */
+export class ItemTooLargeError extends ProjectionKitError {
+  static override readonly code = "ERR_ITEM_TOO_LARGE";
+  override readonly code = "ERR_ITEM_TOO_LARGE";
+  override readonly name = "ItemTooLargeError";
+  /** The index, in the items being added, of the too-large `Put`. */
+  readonly index: number;
+  /** Its table. */
+  readonly table: string;
+  /** The item's size in bytes. */
+  readonly bytes: number;
+  /** The largest item DynamoDB accepts, in bytes. */
+  readonly limit: number;
+
+  /**
+   * @param index - the index of the offending action in the items being added.
+   * @param table - its table.
+   * @param bytes - the item's size.
+   * @param limit - the largest size allowed.
+   */
+  constructor(index: number, table: string, bytes: number, limit: number) {
+    super(`items[${index}] would write an item of ${bytes} bytes to table "${table}", more than DynamoDB's limit of ${limit} bytes (400 KB)`);
+    this.index = index;
+    this.table = table;
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
+
+/**
+ * A key attribute of one of the projection's items is larger than DynamoDB allows: 2048 bytes
+ * for a partition key, 1024 bytes for a sort key (strings counted in UTF-8 bytes, binary in
+ * bytes). The transaction was not sent and nothing was written (D15). Not retryable.
+ *
+ * Code: `ERR_KEY_TOO_LARGE`.
+ *
+ * @example
+ * ```ts
+ * if (isProjectionKitError(error, "ERR_KEY_TOO_LARGE")) {
+ *   console.error(`${error.attribute}: ${error.bytes} bytes, at most ${error.limit}`);
+ * }
+ * ```
+ */
+export class KeyTooLargeError extends ProjectionKitError {
+  static override readonly code = "ERR_KEY_TOO_LARGE";
+  override readonly code = "ERR_KEY_TOO_LARGE";
+  override readonly name = "KeyTooLargeError";
+  /** The index, in the items being added, of the action with the key. */
+  readonly index: number;
+  /** Its table. */
+  readonly table: string;
+  /** The key attribute that is too large. */
+  readonly attribute: string;
+  /** Its size in bytes. */
+  readonly bytes: number;
+  /** Its limit: 2048 for a partition key, 1024 for a sort key. */
+  readonly limit: number;
+
+  /**
+   * @param index - the index of the offending action in the items being added.
+   * @param table - its table.
+   * @param attribute - the key attribute.
+   * @param bytes - its size.
+   * @param limit - its limit.
+   */
+  constructor(index: number, table: string, attribute: string, bytes: number, limit: number) {
+    super(
+      `items[${index}] has a ${limit === 1024 ? "sort" : "partition"} key ${JSON.stringify(attribute.length > 40 ? `${attribute.slice(0, 40)}…` : attribute)} of ${bytes} bytes in table "${table}"; DynamoDB allows ${limit}`,
+    );
+    this.index = index;
+    this.table = table;
+    this.attribute = attribute;
+    this.bytes = bytes;
+    this.limit = limit;
   }
 }

@@ -1,12 +1,15 @@
 import type { AttributeValue, TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { InvalidArgumentError } from "@projectionkit/core";
-import { parseDynamoNumber, transactActionKind, transactActionSize } from "./item-size.js";
+import { attributeValueSize, itemSize, parseDynamoNumber, transactActionKind, transactActionSize } from "./item-size.js";
 import {
   DuplicateItemError,
+  ItemTooLargeError,
+  KeyTooLargeError,
   TooManyActionsError,
   TransactionTooLargeError,
   VersionItemTouchedError,
 } from "./transaction-errors.js";
+import { MAX_PARTITION_KEY_BYTES } from "./table-layout.js";
 
 /**
  * The most actions one `TransactWriteItems` may have, the version write included.
@@ -30,10 +33,34 @@ export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 /**
+ * The largest item DynamoDB stores, 400 KB (409,600 bytes), measured with `itemSize`. DynamoDB
+ * Local 1.25.1 accepts an item of exactly this size and rejects one byte more (measured).
+ *
+ * @example
+ * ```ts
+ * if (itemSize(item) > MAX_ITEM_BYTES) keepTheBlobElsewhere();
+ * ```
+ */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * The largest sort key value, in bytes (UTF-8 for strings); a partition key value may have
+ * `MAX_PARTITION_KEY_BYTES` (2048). DynamoDB Local 1.25.1 accepts exactly these sizes and rejects
+ * one byte more (measured).
+ *
+ * @example
+ * ```ts
+ * Buffer.byteLength(entryId, "utf8") <= MAX_SORT_KEY_BYTES;
+ * ```
+ */
+export const MAX_SORT_KEY_BYTES = 1024;
+
+/**
  * What a {@link TransactionBudget} needs to know about the transaction it checks: where the version
- * item is (it is projectionkit's own and always action 0 of the transaction), and optionally the
- * key attribute names of the user's tables, which identify the item of a `Put` (its request does
- * not say which attributes are the key).
+ * item is (it is projectionkit's own and always action 0 of the transaction; no other action may
+ * touch its table), and optionally the key attribute names of the user's tables, which identify
+ * the item of a `Put` (its request does not say which attributes are the key) and tell the
+ * partition key (first) from the sort key (second) for their size limits.
  *
  * @example
  * ```ts
@@ -52,7 +79,7 @@ export interface TransactionContext {
   readonly versionKeyAttribute: string;
   /** The bytes of the version item's key. */
   readonly versionKey: Uint8Array;
-  /** The key attribute names of user tables, by table name. */
+  /** The key attribute names of user tables, by table name: the partition key, then the sort key if any. */
   readonly keySchemas?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
@@ -74,20 +101,22 @@ export interface TransactionLimits {
 
 /**
  * Why items do not fit a {@link TransactionBudget}: too many actions, too many bytes, two actions
- * on one item, or an action on the version item.
+ * on one item, an action on the version table (`"version-item"`), an item over 400 KB or a key
+ * over its limit.
  *
  * @example
  * ```ts
  * const reason: BudgetFailureReason = "duplicate-item";
  * ```
  */
-export type BudgetFailureReason = "too-many-actions" | "too-large" | "duplicate-item" | "version-item";
+export type BudgetFailureReason = "too-many-actions" | "too-large" | "duplicate-item" | "version-item" | "item-too-large" | "key-too-large";
 
 /**
  * The answer of {@link TransactionBudget.check}. When the items do not fit, `index` is the index
  * in the checked items of the first action that makes the transaction invalid: the items before
  * it fit, and `reason` says why that one does not. At one action, `"version-item"` is reported
- * before `"duplicate-item"`, which is reported before `"too-many-actions"`, then `"too-large"`.
+ * first, then `"item-too-large"`, `"key-too-large"`, `"duplicate-item"`, `"too-many-actions"` and
+ * `"too-large"`.
  *
  * @example
  * ```ts
@@ -203,6 +232,8 @@ interface BudgetState {
   readonly learned: Map<string, readonly string[]>;
   /** The items of `Put`s whose identity is not known yet, by table. */
   readonly pending: Map<string, Array<Readonly<Record<string, AttributeValue>>>>;
+  /** The tables and canonical items of those `Put`s: an identical `Put` is on the same item. */
+  readonly pendingItems: Set<string>;
 }
 
 function copyState(state: BudgetState): BudgetState {
@@ -212,6 +243,7 @@ function copyState(state: BudgetState): BudgetState {
     identities: new Map(state.identities),
     learned: new Map(state.learned),
     pending: new Map([...state.pending].map(([table, items]) => [table, [...items]])),
+    pendingItems: new Set(state.pendingItems),
   };
 }
 
@@ -220,6 +252,31 @@ interface ScanFailure {
   readonly reason: BudgetFailureReason;
   readonly index: number;
   readonly table: string;
+  /** For `"item-too-large"` and `"key-too-large"`: what is too large, how much, and the limit. */
+  readonly size?: { readonly attribute: string | undefined; readonly bytes: number; readonly limit: number };
+}
+
+/** A key value's size for the key limits: the bytes of a string or binary; numbers are small. */
+function keyValueBytes(value: AttributeValue | undefined): number {
+  if (value === undefined || value === null || (value.S === undefined && value.B === undefined)) {
+    return 0;
+  }
+  return attributeValueSize(value);
+}
+
+/** The text of an item that is equal for equal items: attributes sorted, bytes as hexadecimal. */
+function canonicalItem(table: string, item: Readonly<Record<string, AttributeValue>>): string {
+  return JSON.stringify([table, item], function (this: Record<string, unknown>, key: string, value: unknown) {
+    // The value before toJSON: a Buffer and a Uint8Array of the same bytes are the same value.
+    const raw = this[key];
+    if (ArrayBuffer.isView(raw)) {
+      return `bytes:${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("hex")}`;
+    }
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return value;
+  });
 }
 
 function checkLimit(value: number | undefined, fallback: number, argument: string): number {
@@ -239,12 +296,18 @@ function checkLimit(value: number | undefined, fallback: number, argument: strin
  * of the transaction). No I/O.
  *
  * An action does not fit when the transaction would then have more than `maxActions` actions or
- * `maxBytes` bytes (sizes by {@link transactActionSize}), when it touches the version item
- * (`"version-item"`), or when it touches an item another action of the transaction already
+ * `maxBytes` bytes (sizes by {@link transactActionSize}), when it touches the version table, by
+ * name or ARN, whatever its key (`"version-item"`, D14), when a `Put`'s item is over
+ * {@link MAX_ITEM_BYTES} (`"item-too-large"`), when a key value is over
+ * {@link MAX_PARTITION_KEY_BYTES} or, for a sort key, {@link MAX_SORT_KEY_BYTES}
+ * (`"key-too-large"`, D15), or when it touches an item another action of the transaction already
  * touches (`"duplicate-item"`), by {@link actionItemIdentity}. The identity of a `Put` comes from
  * `context.keySchemas`, else from the key attribute names of the `Key`s of other actions on the
  * same table in this transaction (remembered across `add`s, so a later `Update` can reveal that
- * two earlier `Put`s were on one item), else it is unknown and the `Put` cannot be a duplicate.
+ * two earlier `Put`s were on one item); without either, only a `Put` identical to an earlier one
+ * is known to be a duplicate. Which key attribute is the sort key is known only from
+ * `context.keySchemas` (the second name); without it only the partition key limit is checked on a
+ * two-attribute key.
  *
  * @example
  * ```ts
@@ -305,6 +368,7 @@ export class TransactionBudget {
       identities: new Map([[this.#versionIdentity, context.versionTable]]),
       learned: new Map(),
       pending: new Map(),
+      pendingItems: new Set(),
     };
   }
 
@@ -344,9 +408,9 @@ export class TransactionBudget {
    * of the reason {@link TransactionBudget.check} gives.
    *
    * @param items - actions to add after those already in the transaction.
-   * @throws `TooManyActionsError`, `TransactionTooLargeError`, `DuplicateItemError` or
-   *   `VersionItemTouchedError` when they do not fit; `InvalidArgumentError` naming `items[i]` when
-   *   an action is malformed.
+   * @throws `TooManyActionsError`, `TransactionTooLargeError`, `DuplicateItemError`,
+   *   `VersionItemTouchedError`, `ItemTooLargeError` or `KeyTooLargeError` when they do not fit;
+   *   `InvalidArgumentError` naming `items[i]` when an action is malformed.
    *
    * @example
    * ```ts
@@ -361,7 +425,11 @@ export class TransactionBudget {
     }
     switch (failure.reason) {
       case "version-item":
-        throw new VersionItemTouchedError(failure.index, failure.table);
+        throw new VersionItemTouchedError(failure.index, this.#context.versionTable);
+      case "item-too-large":
+        throw new ItemTooLargeError(failure.index, failure.table, failure.size?.bytes ?? 0, failure.size?.limit ?? MAX_ITEM_BYTES);
+      case "key-too-large":
+        throw new KeyTooLargeError(failure.index, failure.table, failure.size?.attribute ?? "", failure.size?.bytes ?? 0, failure.size?.limit ?? MAX_PARTITION_KEY_BYTES);
       case "duplicate-item":
         throw new DuplicateItemError(failure.index, failure.table);
       case "too-many-actions":
@@ -373,6 +441,46 @@ export class TransactionBudget {
           failure.index,
         );
     }
+  }
+
+  /** Whether `table` names the version table, by its name or by a table ARN. */
+  #isVersionTable(table: string): boolean {
+    const versionTable = this.#context.versionTable;
+    return table === versionTable || (table.startsWith("arn:") && table.endsWith(`:table/${versionTable}`));
+  }
+
+  /** The declared key schema of `table` (partition key first), if any. */
+  #declaredSchema(table: string): readonly string[] | undefined {
+    const schemas = this.#context.keySchemas;
+    return schemas !== undefined && Object.hasOwn(schemas, table) ? schemas[table] : undefined;
+  }
+
+  /** An item over the size limit, or a key value over its limit, in one action. */
+  #sizeFailure(
+    table: string,
+    key: Readonly<Record<string, AttributeValue>> | undefined,
+    item: Readonly<Record<string, AttributeValue>> | undefined,
+    learned: ReadonlyMap<string, readonly string[]>,
+    index: number,
+  ): ScanFailure | undefined {
+    if (item !== undefined) {
+      const bytes = itemSize(item as Record<string, AttributeValue>, `items[${index}].Put.Item`);
+      if (bytes > MAX_ITEM_BYTES) {
+        return { reason: "item-too-large", index, table, size: { attribute: undefined, bytes, limit: MAX_ITEM_BYTES } };
+      }
+    }
+    const attributes = key ?? item ?? {};
+    const declared = this.#declaredSchema(table);
+    const names = declared ?? (key === undefined ? learned.get(table) : keyNames(key)) ?? [];
+    for (const [position, name] of names.entries()) {
+      // Only a declared schema says which attribute is the sort key (its second name).
+      const limit = declared !== undefined && position === 1 ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+      const bytes = keyValueBytes(Object.hasOwn(attributes, name) ? attributes[name] : undefined);
+      if (bytes > limit) {
+        return { reason: "key-too-large", index, table, size: { attribute: name, bytes, limit } };
+      }
+    }
+    return undefined;
   }
 
   /** The key attribute names of `table` for a `Put`, if known. */
@@ -410,10 +518,14 @@ export class TransactionBudget {
     for (const [index, action] of items.entries()) {
       const { table, key, item } = partsOf(action, `items[${index}]`);
       const fail = (reason: BudgetFailureReason) => ({ failure: { reason, index, table }, state, sizes });
-      const identity = this.#identity(table, key ?? item ?? {}, key !== undefined, state.learned);
-      if (identity === this.#versionIdentity) {
+      if (this.#isVersionTable(table)) {
         return fail("version-item");
       }
+      const tooLarge = this.#sizeFailure(table, key, item, state.learned, index);
+      if (tooLarge !== undefined) {
+        return { failure: tooLarge, state, sizes };
+      }
+      const identity = this.#identity(table, key ?? item ?? {}, key !== undefined, state.learned);
       if (key !== undefined && this.#schema(table, state.learned) === undefined) {
         // The first Key on this table reveals its key schema, and so the items of earlier Puts.
         const names = keyNames(key);
@@ -430,6 +542,11 @@ export class TransactionBudget {
         state.pending.delete(table);
       }
       if (identity !== undefined && state.identities.has(identity)) {
+        return fail("duplicate-item");
+      }
+      const canonical = identity === undefined && item !== undefined ? canonicalItem(table, item) : undefined;
+      if (canonical !== undefined && state.pendingItems.has(canonical)) {
+        // Two identical Puts are on one item, whichever attributes are its key.
         return fail("duplicate-item");
       }
       if (state.actions + 1 > this.maxActions) {
@@ -449,6 +566,7 @@ export class TransactionBudget {
         } else {
           pending.push(item);
         }
+        state.pendingItems.add(canonical as string);
       }
     }
     return { failure: undefined, state, sizes };
@@ -465,8 +583,8 @@ export class TransactionBudget {
  * @param limits - lower limits than DynamoDB's, if wanted.
  * @returns the budget holding all of them.
  * @throws `TooManyActionsError`, `TransactionTooLargeError`, `DuplicateItemError`,
- *   `VersionItemTouchedError` (their `index` is into `items`), or `InvalidArgumentError` for a
- *   malformed action.
+ *   `VersionItemTouchedError`, `ItemTooLargeError`, `KeyTooLargeError` (their `index` is into
+ *   `items`), or `InvalidArgumentError` for a malformed action.
  *
  * @example
  * ```ts

@@ -14,10 +14,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { EMPTY_VERSION, type Resource, type Version, type RequestCost, type VersionConflict } from "@projectionkit/core";
 import { AmbiguousCommitError, DynamoRequestError, MalformedVersionItemError } from "./commit-errors.js";
+import { decorateTransaction, decorateVersionRequest } from "./decorator-guards.js";
 import { dispatch, DispatchFailure } from "./dispatch.js";
-import { applyDecorators } from "./decorators.js";
 import type { ResolvedAdapterOptions } from "./adapter-options.js";
-import { classifyWriteFailure } from "./service-errors.js";
+import { learnKeySchemas, tablesNeedingKeySchema, type KeySchemas } from "./key-schemas.js";
+import { classifyWriteFailure, neverReachedDynamo } from "./service-errors.js";
 import { MAX_TRANSACTION_BYTES, TransactionBudget, type TransactionLimits } from "./transaction-limits.js";
 import { singleVersionWrite, versionTransactAction, type SingleVersionWrite, type VersionWrite } from "./version-write.js";
 
@@ -62,10 +63,12 @@ export class VersionCommitter {
   }
 
   /**
-   * Builds and checks the request of a commit without sending it: limits (D9) and decorators
-   * (D11) are applied here, so that a bad request fails before any I/O.
+   * Builds and checks the request of a commit without sending it: decorators (D11, D14) and limits
+   * (D9, D15) are applied here, so that a bad request fails before it is sent. The limits are
+   * checked first with the declared key schemas, without I/O; a key schema they still need is then
+   * learnt (one cached `DescribeTable` per table and client) and the check repeated with it.
    */
-  prepare(request: CommitRequest): PreparedCommit {
+  async prepare(request: CommitRequest): Promise<PreparedCommit> {
     const write: VersionWrite = {
       table: this.#options.table,
       names: this.#options.attributeNames,
@@ -75,37 +78,82 @@ export class VersionCommitter {
       token: randomUUID(),
     };
     if (request.items.length === 0) {
-      return { request, write, single: this.#decorateSingle(singleVersionWrite(write)) };
+      return { request, write, tables: [write.table], single: this.#decorateSingle(singleVersionWrite(write)) };
     }
-    const versionAction = versionTransactAction(write);
-    const input: TransactWriteItemsCommandInput = {
-      TransactItems: [versionAction, ...request.items],
-      ClientRequestToken: write.token,
-    };
-    const decorated = applyDecorators("transactWriteItems", input, this.#options.decorators.transactWriteItems, (i) => [
-      i.TransactItems?.[0],
-      i.ClientRequestToken,
-    ]);
-    this.#budget(write).add(decorated.TransactItems?.slice(1) ?? []);
-    return { request, write, transaction: decorated };
+    const transaction = decorateTransaction(
+      { TransactItems: [versionTransactAction(write), ...request.items], ClientRequestToken: write.token },
+      this.#options.decorators.transactWriteItems,
+    );
+    const items = transaction.TransactItems?.slice(1) ?? [];
+    this.#budget(write, this.#options.keySchemas).add(items);
+    const keySchemas = await this.keySchemasFor([items], request.signal, request.onRequest);
+    if (keySchemas !== this.#options.keySchemas) {
+      this.#budget(write, keySchemas).add(items);
+    }
+    return { request, write, tables: tablesOf(write.table, items), transaction };
+  }
+
+  /**
+   * The key schemas that checking `groups` of items needs: the declared ones, and those learnt
+   * for the tables a group needs and `keySchemas` does not name (see `tablesNeedingKeySchema`).
+   * Returns the declared schemas themselves when nothing had to be learnt.
+   */
+  async keySchemasFor(
+    groups: ReadonlyArray<readonly TransactWriteItem[]>,
+    signal: AbortSignal | undefined,
+    onRequest: ((cost: RequestCost) => void) | undefined,
+  ): Promise<KeySchemas> {
+    const declared = this.#options.keySchemas;
+    const known = (table: string) => Object.hasOwn(declared, table) || table === this.#options.table;
+    const needed = [...new Set(groups.flatMap((items) => tablesNeedingKeySchema(items, known)))];
+    if (needed.length === 0) {
+      return declared;
+    }
+    const learnt = await learnKeySchemas(this.#client, needed, { signal, requestTimeoutMs: this.#options.requestTimeoutMs, onRequest });
+    return { ...learnt, ...declared };
+  }
+
+  /**
+   * A record of key schemas for planning one batch: the declared ones, to which
+   * {@link VersionCommitter.learnKeySchemasInto} adds those it learns. Budgets made with it see
+   * what is added later.
+   */
+  batchKeySchemas(): Record<string, readonly string[]> {
+    return { ...this.#options.keySchemas };
+  }
+
+  /**
+   * Learns the key schemas that `items` need and `keySchemas` does not have yet, into it. Call it
+   * before a budget sees the items, so that every budget knows the schema of every table it holds.
+   */
+  async learnKeySchemasInto(
+    keySchemas: Record<string, readonly string[]>,
+    items: readonly TransactWriteItem[],
+    signal: AbortSignal | undefined,
+    onRequest: ((cost: RequestCost) => void) | undefined,
+  ): Promise<void> {
+    const needed = tablesNeedingKeySchema(items, (table) => Object.hasOwn(keySchemas, table) || table === this.#options.table);
+    if (needed.length > 0) {
+      Object.assign(keySchemas, await learnKeySchemas(this.#client, needed, { signal, requestTimeoutMs: this.#options.requestTimeoutMs, onRequest }));
+    }
   }
 
   /**
    * A budget for planning a batch (D10): it holds the version write of `key` from `current` to
    * `next` with a token of the real length, and keeps a reserve for the run's final `next`.
    */
-  planningBudget(key: Uint8Array, current: Version, next: Version): TransactionBudget {
+  planningBudget(key: Uint8Array, current: Version, next: Version, keySchemas: KeySchemas = this.#options.keySchemas): TransactionBudget {
     const write: VersionWrite = { table: this.#options.table, names: this.#options.attributeNames, key, current, next, token: PLANNING_TOKEN };
-    return this.#budget(write, { maxBytes: MAX_TRANSACTION_BYTES - PLANNING_RESERVE_BYTES });
+    return this.#budget(write, keySchemas, { maxBytes: MAX_TRANSACTION_BYTES - PLANNING_RESERVE_BYTES });
   }
 
-  #budget(write: VersionWrite, limits?: TransactionLimits): TransactionBudget {
+  #budget(write: VersionWrite, keySchemas: KeySchemas, limits?: TransactionLimits): TransactionBudget {
     return new TransactionBudget(
       {
         versionTable: this.#options.table,
         versionKeyAttribute: this.#options.attributeNames.key,
         versionKey: write.key,
-        keySchemas: this.#options.keySchemas,
+        keySchemas,
       },
       versionTransactAction(write),
       limits,
@@ -124,16 +172,17 @@ export class VersionCommitter {
         return await this.#attempt(prepared);
       } catch (thrown) {
         request.signal?.throwIfAborted();
-        const { error, dispatched } = thrown instanceof DispatchFailure ? thrown : new DispatchFailure(thrown, true);
-        if (!dispatched) {
-          // It never left the client, so it cannot have committed; an earlier attempt may have.
-          throw maybeCommitted ? ambiguous(operation, error) : new DynamoRequestError(operation, error, false);
-        }
-        if ((((error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts) ?? 1) > 1) {
-          // The SDK retried inside this attempt: an earlier try may have committed.
+        const { error, dispatched, earlierAttemptMayHaveCommitted } = thrown instanceof DispatchFailure ? thrown : new DispatchFailure(thrown, true);
+        if (earlierAttemptMayHaveCommitted) {
+          // The SDK retried inside this attempt, and an earlier try reached DynamoDB unanswered.
           maybeCommitted = true;
         }
-        const failure = classifyWriteFailure(operation, error);
+        if (!dispatched) {
+          // It never reached DynamoDB (not sent, or no connection: E3), so it cannot have
+          // committed; an earlier attempt may have.
+          throw maybeCommitted ? ambiguous(operation, error) : new DynamoRequestError(operation, error, neverReachedDynamo(error), { tables: prepared.tables });
+        }
+        const failure = classifyWriteFailure(operation, error, prepared.tables);
         if (failure.kind === "failed") {
           // A throttle (or any definite failure) of a retry says nothing about an earlier attempt
           // whose answer was lost: the call's outcome stays unknown.
@@ -231,27 +280,17 @@ export class VersionCommitter {
 
   #decorateSingle(single: SingleVersionWrite): SingleVersionWrite {
     const decorators = this.#options.decorators;
-    const guard = (i: { Key?: unknown; Item?: unknown; ConditionExpression?: unknown; ExpressionAttributeNames?: unknown; ExpressionAttributeValues?: unknown; UpdateExpression?: unknown; ReturnValuesOnConditionCheckFailure?: unknown }) => [
-      i.Key,
-      i.Item,
-      i.ConditionExpression,
-      i.ExpressionAttributeNames,
-      i.ExpressionAttributeValues,
-      i.UpdateExpression,
-      i.ReturnValuesOnConditionCheckFailure,
-    ];
     switch (single.operation) {
       case "PutItem":
-        return { operation: "PutItem", input: applyDecorators("putItem", single.input, decorators.putItem, guard) };
+        return { operation: "PutItem", input: decorateVersionRequest("putItem", single.input, decorators.putItem) };
       case "UpdateItem":
-        return { operation: "UpdateItem", input: applyDecorators("updateItem", single.input, decorators.updateItem, guard) };
+        return { operation: "UpdateItem", input: decorateVersionRequest("updateItem", single.input, decorators.updateItem) };
       case "DeleteItem":
-        return { operation: "DeleteItem", input: applyDecorators("deleteItem", single.input, decorators.deleteItem, guard) };
+        return { operation: "DeleteItem", input: decorateVersionRequest("deleteItem", single.input, decorators.deleteItem) };
       case "GetItem":
-        return { operation: "GetItem", input: applyDecorators("getItem", single.input, decorators.getItem, (i) => [i.Key, i.ConsistentRead]) };
+        return { operation: "GetItem", input: decorateVersionRequest("getItem", single.input, decorators.getItem) };
     }
   }
-
 }
 
 /**
@@ -260,8 +299,20 @@ export class VersionCommitter {
  * @internal
  */
 export type PreparedCommit =
-  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly single: SingleVersionWrite; readonly transaction?: undefined }
-  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly transaction: TransactWriteItemsCommandInput; readonly single?: undefined };
+  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly tables: readonly string[]; readonly single: SingleVersionWrite; readonly transaction?: undefined }
+  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly tables: readonly string[]; readonly transaction: TransactWriteItemsCommandInput; readonly single?: undefined };
+
+/** The tables of a transaction, the version table first, each once. */
+function tablesOf(versionTable: string, items: readonly TransactWriteItem[]): string[] {
+  const tables = new Set([versionTable]);
+  for (const item of items) {
+    const table = (item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck)?.TableName;
+    if (table !== undefined) {
+      tables.add(table);
+    }
+  }
+  return [...tables];
+}
 
 /** A stand-in for a call's token while planning: a random UUID has the same length. */
 const PLANNING_TOKEN = "00000000-0000-0000-0000-000000000000";

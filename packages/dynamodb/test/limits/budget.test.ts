@@ -135,9 +135,20 @@ describe("D9: one action per item", () => {
     expect(budget.check([put("Model", "a"), update("Model", "a")])).toEqual({ fits: false, reason: "duplicate-item", index: 1 });
   });
 
-  it("D9: without a key schema, two Puts on one key cannot be recognised (their key is unknown)", () => {
+  it("D9: without a key schema, two Puts on one key with other attributes cannot be recognised (their key is unknown)", () => {
     const budget = new TransactionBudget(context, versionAction);
-    expect(budget.check([put("Model", "a"), put("Model", "a")])).toEqual({ fits: true });
+    expect(budget.check([put("Model", "a", { x: { S: "1" } }), put("Model", "a", { x: { S: "2" } })])).toEqual({ fits: true });
+  });
+
+  it("D15: without a key schema, two identical Puts are on one item, whichever attributes are the key", () => {
+    const budget = new TransactionBudget(context, versionAction);
+    expect(budget.check([put("Model", "a", { x: { S: "1" } }), put("Other", "a", { x: { S: "1" } }), put("Model", "a", { x: { S: "1" } })])).toEqual({
+      fits: false,
+      reason: "duplicate-item",
+      index: 2,
+    });
+    budget.add([put("Model", "b", { x: { B: new Uint8Array([1]) } })]);
+    expect(budget.check([put("Model", "b", { x: { B: Buffer.from([1]) } })])).toEqual({ fits: false, reason: "duplicate-item", index: 0 });
   });
 
   it("D9: a key schema learned from a Key makes a Put on that key a duplicate, before or after", () => {
@@ -148,7 +159,7 @@ describe("D9: one action per item", () => {
 
   it("D10: a schema learned in a later add makes two earlier Puts on one key a duplicate, at the action that taught it", () => {
     const budget = new TransactionBudget(context, versionAction);
-    budget.add([put("Model", "a"), put("Model", "a")]);
+    budget.add([put("Model", "a", { x: { S: "1" } }), put("Model", "a", { x: { S: "2" } })]);
     expect(budget.check([update("Model", "zzz")])).toEqual({ fits: false, reason: "duplicate-item", index: 0 });
     expect(budget.check([update("Elsewhere", "zzz")])).toEqual({ fits: true });
   });
@@ -169,7 +180,7 @@ describe("D9: one action per item", () => {
   });
 });
 
-describe("D9: the version item belongs to projectionkit", () => {
+describe("D9/D14: the version table belongs to projectionkit", () => {
   it.each<[string, TransactWriteItem]>([
     ["Delete", { Delete: { TableName: "Versions", Key: { HandlerAndResource: { B: VERSION_KEY } } } }],
     ["ConditionCheck", { ConditionCheck: { TableName: "Versions", Key: { HandlerAndResource: { B: Buffer.from(VERSION_KEY) } }, ConditionExpression: "attribute_exists(Version)" } }],
@@ -190,16 +201,19 @@ describe("D9: the version item belongs to projectionkit", () => {
     expect(budget.check([onVersion, onVersion])).toEqual({ fits: false, reason: "version-item", index: 0 });
   });
 
-  it("D9: other items of the version table, and the same key in another table, are not the version item", () => {
+  it("D14: any other item of the version table, by name or ARN, is refused too; the same key in another table is not", () => {
     const budget = new TransactionBudget(context, versionAction);
     const other = new Uint8Array([...VERSION_KEY, 0]);
-    expect(
-      budget.check([
-        { Delete: { TableName: "Versions", Key: { HandlerAndResource: { B: other } } } },
-        { Delete: { TableName: "Model", Key: { HandlerAndResource: { B: VERSION_KEY } } } },
-        { Delete: { TableName: "Versions", Key: { HandlerAndResource: { S: "handler \u0001\u0002\u0003" } } } },
-      ]),
-    ).toEqual({ fits: true });
+    expect(budget.check([{ Delete: { TableName: "Model", Key: { HandlerAndResource: { B: VERSION_KEY } } } }])).toEqual({ fits: true });
+    for (const action of [
+      { Delete: { TableName: "Versions", Key: { HandlerAndResource: { B: other } } } },
+      { Delete: { TableName: "Versions", Key: { HandlerAndResource: { S: "handler \u0001\u0002\u0003" } } } },
+      { Put: { TableName: "Versions", Item: { pk: { S: "read model" } } } },
+      { Update: { TableName: "arn:aws:dynamodb:eu-west-1:123456789012:table/Versions", Key: { pk: { S: "x" } }, UpdateExpression: "SET a = :a", ExpressionAttributeValues: { ":a": { S: "1" } } } },
+    ] satisfies TransactWriteItem[]) {
+      expect(budget.check([update("Model", "a"), action])).toEqual({ fits: false, reason: "version-item", index: 1 });
+    }
+    expect(budget.check([{ Delete: { TableName: "arn:aws:dynamodb:eu-west-1:123456789012:table/VersionsCopy", Key: { pk: { S: "x" } } } }])).toEqual({ fits: true });
   });
 });
 
