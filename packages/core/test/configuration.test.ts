@@ -43,6 +43,21 @@ describe("identity", () => {
     },
   );
 
+  it("E2: a 300-character name is not echoed whole: a 40-character prefix and its length", () => {
+    const name = `n${"x".repeat(299)}`;
+    const error = (() => {
+      try {
+        validateIdentity({ name, key: KEY });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("expected ERR_INVALID_IDENTITY");
+    })();
+    expect(error.message).not.toContain(name);
+    expect(error.message).toContain(`"${name.slice(0, 40)}"… (300 characters)`);
+    expect((error as { value?: unknown }).value).toBe(name);
+  });
+
   it.each([KEY, KEY.toUpperCase(), "00000000-0000-0000-0000-000000000000"])("accepts the key %s", (key) => {
     expect(validateIdentity({ name: "p", key }).key).toBe(key);
   });

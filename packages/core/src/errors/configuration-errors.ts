@@ -1,3 +1,4 @@
+import { describeValue } from "../describe-value.js";
 import { ProjectionKitError, type ProjectionKitErrorOptions } from "./projection-kit-error.js";
 
 /**
@@ -27,10 +28,24 @@ export class InvalidIdentityError extends ProjectionKitError {
    * @param message - what is wrong with it.
    */
   constructor(field: "name" | "key", value: unknown, message: string) {
-    super(`invalid identity ${field} ${JSON.stringify(value) ?? String(value)}: ${message}`);
+    super(`invalid identity ${field} ${echoValue(value)}: ${message}`);
     this.field = field;
     this.value = value;
   }
+}
+
+/** The longest text of a malformed value that a message repeats; longer ones are cut (E2). */
+const MAX_ECHOED_LENGTH = 40;
+
+/** A malformed value for a message: a short prefix of a long string, the type of anything else. */
+function echoValue(value: unknown): string {
+  if (typeof value !== "string") {
+    return typeof value === "number" || typeof value === "boolean" || value === undefined || value === null ? String(value) : `(${describeValue(value)})`;
+  }
+  const characters = [...value];
+  return characters.length <= MAX_ECHOED_LENGTH
+    ? JSON.stringify(value)
+    : `${JSON.stringify(characters.slice(0, MAX_ECHOED_LENGTH).join(""))}… (${characters.length} characters)`;
 }
 
 /**
