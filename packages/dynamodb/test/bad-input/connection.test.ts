@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { encodeOffset, isProjectionKitError, isRetryableError } from "@projectionkit/core";
 import { DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { createDynamoDBLocalClient } from "@projectionkit/dynamodb/testing";
+import { createDynamoDBLocalClient } from "@projectionkit/dynamodb-testing";
 import { logRequests } from "../support/faults.js";
 import { closedPort, startLosingProxy, unresolvableAgent, type LosingProxy } from "../support/network.js";
 import { createWorld, freshEvent, HANDLER_KEY, itemsHandler, scope, withClient } from "../support/world.js";
