@@ -29,11 +29,6 @@ function withoutRequestLevelFields(input: unknown): unknown {
  * @param decorators - the configured decorators, if any.
  * @returns the input to send.
  *
- * @example
- * ```ts
- * const input = decorateVersionRequest("getItem", built, options.decorators.getItem);
- * ```
- *
  * @internal
  */
 export function decorateVersionRequest<I extends object>(operation: string, input: I, decorators: Decorators<I> | undefined): I {
@@ -52,11 +47,6 @@ export function decorateVersionRequest<I extends object>(operation: string, inpu
  * @returns the transaction to send.
  * @throws `DecoratorBrokeVersionCheckError` when the version write or the token changed;
  *   `DecoratorChangedItemsError` when one of the projection's items is missing or changed.
- *
- * @example
- * ```ts
- * const sent = decorateTransaction({ TransactItems: [versionAction, ...items], ClientRequestToken: token }, decorators);
- * ```
  *
  * @internal
  */

@@ -36,11 +36,6 @@ type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown)
 /**
  * The per-request options of `client.send`: the caller's abort signal and the configured timeout.
  *
- * @example
- * ```ts
- * await client.send(command, httpOptions(signal, 2_000));
- * ```
- *
  * @internal
  */
 export function httpOptions(

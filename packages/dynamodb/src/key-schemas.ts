@@ -21,7 +21,11 @@ export type KeySchemas = Readonly<Record<string, readonly string[]>>;
  */
 const learnt = new WeakMap<object, Map<string, Promise<readonly string[]>>>();
 
-/** Where a request on a table learns the key schema from, and what it reports. */
+/**
+ * The caller's signal, the request timeout, and where the cost of a `DescribeTable` is reported.
+ *
+ * @internal
+ */
 export interface KeySchemaRequest {
   readonly signal: AbortSignal | undefined;
   readonly requestTimeoutMs: number | undefined;
@@ -37,11 +41,6 @@ export interface KeySchemaRequest {
  * @param items - well-formed actions (checked by a budget before).
  * @param known - whether a table's schema is declared, learnt, or beside the point.
  * @returns the tables to describe, each once, in order of appearance.
- *
- * @example
- * ```ts
- * tablesNeedingKeySchema([{ Put: { TableName: "T", Item: { pk: { S: "a" } } } }], () => false); // ["T"]
- * ```
  *
  * @internal
  */
@@ -88,12 +87,6 @@ export function tablesNeedingKeySchema(items: readonly TransactWriteItem[], know
  * @returns the schemas, by table.
  * @throws `DynamoRequestError` naming the table when `DescribeTable` fails (a missing table, no
  *   `dynamodb:DescribeTable` permission); the signal's reason when it aborts.
- *
- * @example
- * ```ts
- * const schemas = await learnKeySchemas(client, ["Balances"], { signal, requestTimeoutMs: undefined, onRequest: undefined });
- * schemas.Balances; // ["account"]
- * ```
  *
  * @internal
  */

@@ -66,11 +66,6 @@ const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EAI_
 /**
  * Whether `error` is a service exception of that name, such as the SDK's `ResourceInUseException`.
  *
- * @example
- * ```ts
- * if (isException(error, "ResourceNotFoundException")) return; // already deleted
- * ```
- *
  * @internal
  */
 export function isException(error: unknown, name: string): boolean {
@@ -81,11 +76,6 @@ export function isException(error: unknown, name: string): boolean {
  * Whether `error` proves that the request never reached DynamoDB: the connection could not be
  * made (`ECONNREFUSED`, `ENOTFOUND`, `EAI_AGAIN`, `EHOSTUNREACH` …; with several addresses, every
  * one of them failed so). Such a request cannot have committed (E3).
- *
- * @example
- * ```ts
- * if (neverReachedDynamo(error)) throw new DynamoRequestError(operation, error, true);
- * ```
  *
  * @internal
  */
@@ -102,11 +92,6 @@ export function neverReachedDynamo(error: unknown): boolean {
  * Whether DynamoDB may have applied a write that failed with `error`: it reached DynamoDB and no
  * answer says it did not (no answer at all, a server error, or our own earlier attempt still in
  * progress). A client error (4xx) is a definite "not applied".
- *
- * @example
- * ```ts
- * if (mayHaveCommitted(error)) retryWithTheSameToken();
- * ```
  *
  * @internal
  */
@@ -125,11 +110,6 @@ export function mayHaveCommitted(error: unknown): boolean {
 /**
  * Whether asking again may cure a failed read or table operation: throttling, a server or network
  * error, or anything the SDK marks retryable.
- *
- * @example
- * ```ts
- * if (!isTransientError(error)) stopPolling(error);
- * ```
  *
  * @internal
  */
@@ -156,11 +136,6 @@ export function isTransientError(error: unknown): boolean {
  * @param signal - the caller's signal.
  * @param tables - the tables the request used, named when one does not exist.
  *
- * @example
- * ```ts
- * throw mapRequestFailure("GetItem", error, signal, [table]);
- * ```
- *
  * @internal
  */
 export function mapRequestFailure(operation: string, error: unknown, signal: AbortSignal | undefined, tables: readonly string[] = []): unknown {
@@ -185,12 +160,6 @@ export function mapRequestFailure(operation: string, error: unknown, signal: Abo
  * @param operation - the operation, for error messages.
  * @param error - what `client.send` threw.
  * @param tables - the tables the request used, named when one does not exist.
- *
- * @example
- * ```ts
- * const failure = classifyWriteFailure("TransactWriteItems", error, [versionTable, "Balances"]);
- * if (failure.kind === "unknown") retryWithTheSameToken();
- * ```
  *
  * @internal
  */

@@ -24,11 +24,6 @@ export type TransactActionKind = (typeof ACTION_KINDS)[number];
  * @returns its kind.
  * @throws `InvalidArgumentError` naming `argument` otherwise.
  *
- * @example
- * ```ts
- * requireOneActionKind({ Delete: { TableName: "T", Key: { pk: { S: "a" } } } }, "items[0]"); // "Delete"
- * ```
- *
  * @internal
  */
 export function requireOneActionKind(action: unknown, argument: string): TransactActionKind {
