@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { encodeOffset } from "@projectionkit/core";
+import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
 import { dynamoProjection, versionItemKey } from "@projectionkit/dynamodb";
 import { createWorld, expectRefused, freshEvent, HANDLER_KEY, itemsHandler, OTHER_HANDLER_KEY, projectionOf, repositoryOf, scope, withClient } from "../support/world.js";
 
@@ -73,13 +73,32 @@ describe("D14: the version table belongs to the adapter: a projection item on it
     await expectRefused(world, "ERR_VERSION_ITEM_TOUCHED", () => projection.handleEvent(resource, current, next, scope, { type: "Items", id: stream }));
   });
 
-  it("D14: the repository's updateResourceVersionAndTransactionItems refuses them too, and in a batch nothing of the batch is sent", async () => {
+  it("D14: the repository's updateResourceVersionAndTransactionItems refuses them too, with no request", async () => {
     const world = withClient(tables);
     const { resource, current, next } = freshEvent();
     const [, del] = actionsOn(tables.versions, versionItemKey(OTHER_HANDLER_KEY, resource))[2] as [string, TransactWriteItem];
     await expectRefused(world, "ERR_VERSION_ITEM_TOUCHED", () => repositoryOf(world).updateResourceVersionAndTransactionItems(resource, current, next, [del]));
-    const projection = dynamoProjection(world.client, world.versions, itemsHandler((event) => (event.id === "bad" ? [del] : [{ Put: { TableName: tables.model, Item: { pk: { S: event.id } } } }])));
-    const deliveries = ["good-1", "bad", "good-2"].map((id, index) => ({ current: index === 0 ? current : encodeOffset(index - 1), next: encodeOffset(index), scope, event: { type: "Items" as const, id } }));
-    await expectRefused(world, "ERR_VERSION_ITEM_TOUCHED", () => projection.handleEventBatch(resource, deliveries));
+  });
+
+  it("D14/B1: in a batch the event with such an item stops it there: the runs before it commit, it and the rest are not sent", async () => {
+    const world = withClient(tables);
+    const { resource } = freshEvent();
+    await repositoryOf(world, undefined, OTHER_HANDLER_KEY).storeResourceVersion(resource, encodeOffset(7));
+    const [, del] = actionsOn(tables.versions, versionItemKey(OTHER_HANDLER_KEY, resource))[2] as [string, TransactWriteItem];
+    const good = (id: string): TransactWriteItem[] => [{ Put: { TableName: tables.model, Item: { pk: { S: `${id}-${resource.length}-${Math.random()}` } } } }];
+    const projection = dynamoProjection(
+      world.client,
+      world.versions,
+      itemsHandler((event) => (event.id === "bad" ? [del] : good(event.id))),
+      { keySchemas: { [tables.model]: ["pk"] } },
+    );
+    const deliveries = ["good-1", "bad", "good-2"].map((id, index) => ({ current: index === 0 ? new Uint8Array() : encodeOffset(index - 1), next: encodeOffset(index), scope, event: { type: "Items" as const, id } }));
+    world.log.reset();
+    const result = await projection.handleEventBatch(resource, deliveries);
+    expect(result).toMatchObject({ applied: 1, requests: 1, stopped: { index: 1, reason: "error" } });
+    expect(isProjectionKitError((result.stopped as { error: unknown }).error, "ERR_VERSION_ITEM_TOUCHED")).toBe(true);
+    expect(world.log.commands).toEqual(["TransactWriteItemsCommand"]);
+    expect(await repositoryOf(world, undefined, OTHER_HANDLER_KEY).resourceVersion(resource)).toEqual(encodeOffset(7));
+    expect(await repositoryOf(world).resourceVersion(resource)).toEqual(encodeOffset(0));
   });
 });
