@@ -119,7 +119,8 @@ export async function spawnJava(options: SpawnJavaOptions): Promise<JavaProcess>
 
   let exit: JavaExit | undefined;
   const exited = new Promise<JavaExit>((resolve) => {
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": it comes after the output streams ended, so a failure report has Java's last lines.
+    child.once("close", (code, signal) => {
       exit = { code, signal };
       resolve(exit);
     });
