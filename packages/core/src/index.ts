@@ -7,7 +7,7 @@
  * - {@link ResourceRepository}: the low-level version store (clauses R1–R6).
  * - Errors with stable codes and guards ({@link isProjectionKitError}, clause E1).
  * - Offset codecs for streams ({@link encodeOffset}, {@link streamEventVersions}, clause V1).
- * - The engine role: {@link DeliveryDriver} (clauses G1–G6).
+ * - The engine role: {@link DeliveryDriver} (clauses G1–G8) and Lambda batch handlers (G5, G9).
  *
  * @example
  * ```ts
@@ -25,6 +25,7 @@
 
 export { ArgumentError, InvalidArgumentError, InvalidOffsetError, InvalidResourceError, InvalidVersionError } from "./errors/argument-errors.js";
 export { InvalidConfigurationError, InvalidIdentityError, UnexpectedMessageError } from "./errors/configuration-errors.js";
+export { InvalidBatchResultError, VersionKeptMovingError } from "./errors/delivery-errors.js";
 export {
   isProjectionKitError,
   isRetryableError,
@@ -71,8 +72,9 @@ export {
 } from "./scopes.js";
 export { nextStreamOffset, streamEventVersions, streamResource, type EventVersions } from "./stream-versions.js";
 export { decodeSequence, encodeSequence } from "./sequence-codec.js";
-export { DeliveryDriver, type BatchDeliveryReport, type DeliveryDriverOptions } from "./driver/delivery-driver.js";
-export { emptyCounts, type DeliveryCounts, type DeliveryOutcome, type DeliveryReport } from "./driver/delivery-report.js";
+export { DeliveryDriver, type BatchDeliveryReport } from "./driver/delivery-driver.js";
+export { DEFAULT_MAX_BATCH_SIZE, type DeliverOptions, type DeliveryDriverOptions } from "./driver/driver-options.js";
+export { addToCounts, emptyCounts, type DeliveryCounts, type DeliveryOutcome, type DeliveryReport } from "./driver/delivery-report.js";
 export type { DriverHooks } from "./driver/driver-hooks.js";
 export { backoffDelay, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from "./driver/retry-policy.js";
 export type { OffsetSourceEvent, SequenceSourceEvent, SourceEvent, SourceEventBase } from "./driver/source-event.js";

@@ -45,9 +45,9 @@ describe("G1–G4 DeliveryDriver over the memory adapter", () => {
               beforeCommit: () => {
                 if (take("before-commit")) throw new InjectedFault("before commit");
               },
-              afterCommit: () => {
+              afterCommit: ({ events }) => {
                 if (take("lost-response")) {
-                  lostResponses++;
+                  lostResponses += events.length;
                   throw new InjectedFault("lost response");
                 }
               },
@@ -100,7 +100,7 @@ describe("G1–G4 DeliveryDriver over the memory adapter", () => {
         const counts = driver.counts;
         expect(counts.delivered).toBe(deliveries);
         expect(counts.applied + counts.duplicates + counts.gaps + counts.held + counts.failed + counts.cancelled).toBe(deliveries);
-        // An event whose response was lost is applied by that attempt and reported as a duplicate.
+        // An event whose commit's response was lost is applied by that attempt and reported as a duplicate.
         expect(counts.applied).toBeLessThanOrEqual(expected.length);
         expect(counts.applied).toBeGreaterThanOrEqual(expected.length - lostResponses);
         expect(counts.failed + counts.cancelled).toBe(0);

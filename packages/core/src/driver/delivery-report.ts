@@ -8,7 +8,8 @@ import type { SourceEvent } from "./source-event.js";
  * - `applied`: this delivery committed the event.
  * - `duplicate`: the event was already applied; skipped.
  * - `gap`: an earlier event of the stream is not applied yet; held back, the version not advanced.
- * - `held`: not attempted, because an earlier event of the same stream in the batch did not apply.
+ * - `held`: not settled, because an earlier event of the same stream in the batch did not apply
+ *   (or, for an exact repeat of a position, because the first event at that position did not).
  * - `failed`: a non-retryable error, or retries ran out.
  * - `cancelled`: the caller's signal aborted the delivery.
  *
@@ -31,7 +32,10 @@ export type DeliveryOutcome = "applied" | "duplicate" | "gap" | "held" | "failed
 export interface DeliveryReport<E extends ProjectionEvent = ProjectionEvent> {
   readonly source: SourceEvent<E>;
   readonly outcome: DeliveryOutcome;
-  /** Calls of `handleEvent` made (0 for a duplicate found by reading, or a held event). */
+  /**
+   * Attempts that reached this event: `handleEvent` calls, and `handleEventBatch` calls that applied
+   * it or stopped at it (0 for a duplicate decided from a stored version, a repeat, or a held event).
+   */
   readonly attempts: number;
   /** Version conflicts met on the way (the call resolved false). */
   readonly conflicts: number;
@@ -39,7 +43,11 @@ export interface DeliveryReport<E extends ProjectionEvent = ProjectionEvent> {
   readonly retries: number;
   /** Reads of the stored version (a conflict the backend did not report it with, or a sequence's first event). */
   readonly reads: number;
-  /** Requests the backend reported sending for this delivery (`onRequest`); 0 for backends that report none. */
+  /**
+   * Requests the backend reported sending for this delivery (`onRequest`); 0 for backends that
+   * report none. A request that carried several events of a batch is counted once, on the first
+   * event of the batch, so that the reports add up to what was sent.
+   */
   readonly requests: number;
   /** Read capacity units those requests consumed, as far as the backend reported them. */
   readonly readUnits: number;
@@ -71,7 +79,7 @@ export interface DeliveryCounts {
   cancelled: number;
   conflicts: number;
   retries: number;
-  /** Calls of `handleEvent`. */
+  /** Attempts, per event (see {@link DeliveryReport.attempts}). */
   attempts: number;
   /** Reads of a stored version. */
   reads: number;
@@ -95,4 +103,37 @@ export interface DeliveryCounts {
  */
 export function emptyCounts(): DeliveryCounts {
   return { delivered: 0, applied: 0, duplicates: 0, gaps: 0, held: 0, failed: 0, cancelled: 0, conflicts: 0, retries: 0, attempts: 0, reads: 0, requests: 0, readUnits: 0, writeUnits: 0 };
+}
+
+const OUTCOME_COUNTER: Record<DeliveryOutcome, keyof DeliveryCounts> = {
+  applied: "applied",
+  duplicate: "duplicates",
+  gap: "gaps",
+  held: "held",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+/**
+ * Adds one settled delivery to counts.
+ *
+ * @param counts - the counts to add to.
+ * @param report - the delivery's report.
+ *
+ * @example
+ * ```ts
+ * const total = emptyCounts();
+ * for (const report of reports) addToCounts(total, report);
+ * ```
+ */
+export function addToCounts(counts: DeliveryCounts, report: DeliveryReport<ProjectionEvent>): void {
+  counts.delivered++;
+  counts[OUTCOME_COUNTER[report.outcome]]++;
+  counts.conflicts += report.conflicts;
+  counts.retries += report.retries;
+  counts.attempts += report.attempts;
+  counts.reads += report.reads;
+  counts.requests += report.requests;
+  counts.readUnits += report.readUnits;
+  counts.writeUnits += report.writeUnits;
 }

@@ -1,12 +1,15 @@
 import { InvalidArgumentError } from "../errors/argument-errors.js";
+import { requireKnownKeys } from "../option-keys.js";
+import { receivedValue } from "./received-value.js";
 
 /**
  * How the driver retries retryable failures (clause G3): bounded exponential backoff with full
- * jitter (a delay drawn uniformly from 0 to min(maxDelayMs, baseDelayMs × 2^(retry − 1))).
+ * jitter (a delay drawn uniformly from 0 to min(maxDelayMs, baseDelayMs × 2^(retry − 1))); and
+ * how many conflicts an event may meet while other writers move its stream's version.
  *
  * @example
  * ```ts
- * const retry: RetryPolicy = { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 1_000 };
+ * const retry: RetryPolicy = { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 1_000, maxConflicts: 50 };
  * ```
  */
 export interface RetryPolicy {
@@ -16,7 +19,16 @@ export interface RetryPolicy {
   readonly baseDelayMs?: number | undefined;
   /** The cap of every backoff. Default 2,000 ms. */
   readonly maxDelayMs?: number | undefined;
+  /**
+   * Conflicts an event may meet before the driver gives up on it with a `VersionKeptMovingError`.
+   * Only a conflict whose stored version is neither at nor past the event (another writer applied
+   * other events of the stream in between) leads to another attempt, without backoff; a duplicate
+   * or a gap settles the event at once. Default 20.
+   */
+  readonly maxConflicts?: number | undefined;
 }
+
+const RETRY_POLICY_KEYS = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxConflicts"] as const;
 
 /** A {@link RetryPolicy} with every field set. */
 export type ResolvedRetryPolicy = Required<{ [K in keyof RetryPolicy]: number }>;
@@ -26,24 +38,31 @@ export type ResolvedRetryPolicy = Required<{ [K in keyof RetryPolicy]: number }>
  *
  * @param policy - the policy as given.
  * @returns the policy with defaults.
- * @throws `InvalidArgumentError` naming a field that is not a positive number.
+ * @throws `InvalidArgumentError` naming a field that is malformed or unknown (E2).
  *
  * @example
  * ```ts
- * resolveRetryPolicy({ maxAttempts: 3 }); // { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 2000 }
+ * resolveRetryPolicy({ maxAttempts: 3 }); // { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 2000, maxConflicts: 20 }
  * ```
  */
-export function resolveRetryPolicy(policy: RetryPolicy = {}): ResolvedRetryPolicy {
-  if (typeof policy !== "object" || policy === null) {
-    throw new InvalidArgumentError("options.retry", "expected an object");
-  }
-  const resolved = { maxAttempts: policy.maxAttempts ?? 5, baseDelayMs: policy.baseDelayMs ?? 50, maxDelayMs: policy.maxDelayMs ?? 2_000 };
-  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
-    throw new InvalidArgumentError("options.retry.maxAttempts", `expected a positive integer, got ${String(resolved.maxAttempts)}`);
+export function resolveRetryPolicy(policy?: RetryPolicy): ResolvedRetryPolicy {
+  const given = requireKnownKeys(policy, "options.retry", RETRY_POLICY_KEYS) as RetryPolicy;
+  const resolved = {
+    maxAttempts: given.maxAttempts ?? 5,
+    baseDelayMs: given.baseDelayMs ?? 50,
+    maxDelayMs: given.maxDelayMs ?? 2_000,
+    maxConflicts: given.maxConflicts ?? 20,
+  };
+  for (const key of ["maxAttempts", "maxConflicts"] as const) {
+    const value: unknown = resolved[key];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+      throw new InvalidArgumentError(`options.retry.${key}`, `expected a positive integer, got ${receivedValue(value)}`);
+    }
   }
   for (const key of ["baseDelayMs", "maxDelayMs"] as const) {
-    if (typeof resolved[key] !== "number" || !(resolved[key] >= 0) || !Number.isFinite(resolved[key])) {
-      throw new InvalidArgumentError(`options.retry.${key}`, `expected a non-negative number, got ${String(resolved[key])}`);
+    const value: unknown = resolved[key];
+    if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+      throw new InvalidArgumentError(`options.retry.${key}`, `expected a non-negative number of milliseconds, got ${receivedValue(value)}`);
     }
   }
   return resolved;

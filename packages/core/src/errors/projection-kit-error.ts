@@ -9,6 +9,7 @@ import type {
   InvalidIdentityError,
   UnexpectedMessageError,
 } from "./configuration-errors.js";
+import type { InvalidBatchResultError, VersionKeptMovingError } from "./delivery-errors.js";
 
 /**
  * The brand that marks every projectionkit error. `Symbol.for` makes it the same symbol in every
@@ -37,6 +38,8 @@ export interface ProjectionKitErrorCodes {
   ERR_INVALID_IDENTITY: InvalidIdentityError;
   ERR_INVALID_CONFIGURATION: InvalidConfigurationError;
   ERR_UNEXPECTED_MESSAGE: UnexpectedMessageError;
+  ERR_VERSION_KEPT_MOVING: VersionKeptMovingError;
+  ERR_INVALID_BATCH_RESULT: InvalidBatchResultError;
 }
 
 /**

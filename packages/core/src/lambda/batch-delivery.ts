@@ -1,6 +1,7 @@
 import type { DeliveryDriver } from "../driver/delivery-driver.js";
 import type { DeliveryOutcome } from "../driver/delivery-report.js";
 import type { SequenceSourceEvent } from "../driver/source-event.js";
+import { streamKey } from "../driver/stream-key.js";
 import { InvalidArgumentError } from "../errors/argument-errors.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import { encodeSequence } from "../sequence-codec.js";
@@ -57,9 +58,11 @@ interface Settled {
  * Every record is read first, without I/O. A record whose reading throws is `failed`, and the later
  * records of its stream are `held` (not delivered), so that its stream keeps its order; when even
  * its stream is unknown, every later record of the batch is held. `toEvent` returning `undefined`
- * skips a record. The other records go to the driver: different streams in parallel, each stream
- * in order, cancelled by the invocation's deadline. The response lists the records whose outcome
- * is failed, gap, held or cancelled, each identifier once, in batch order.
+ * skips a record. The other records go to the driver in one call, cancelled by the invocation's
+ * deadline: different streams in parallel, each stream in sequence order and in batches (G7, G8).
+ * The driver holds every record of a stream after the first that did not settle, so the response
+ * (the records whose outcome is failed, gap, held or cancelled, each identifier once, in batch
+ * order) holds, for each stream, that record and every later one (G9).
  *
  * @param driver - delivers the events.
  * @param reader - reads this source's records.
@@ -172,8 +175,7 @@ function planRecord<R, E extends ProjectionEvent>(
   let key: string;
   try {
     stream = requireStream(options.streamOf === undefined ? reader.stream(record, argument) : options.streamOf(record), argument);
-    // The driver's lanes are keyed by the resource's bytes: so are the held records.
-    key = Buffer.from(streamResource(stream)).toString("hex");
+    key = streamKey(streamResource(stream));
   } catch (error) {
     return { kind: "unreadable", key: undefined, error: eventFailure === undefined ? error : eventFailure.error };
   }

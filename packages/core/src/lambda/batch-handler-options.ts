@@ -1,6 +1,8 @@
 import type { DeliveryDriver } from "../driver/delivery-driver.js";
 import type { DeliveryOutcome } from "../driver/delivery-report.js";
+import { receivedValue } from "../driver/received-value.js";
 import { InvalidArgumentError } from "../errors/argument-errors.js";
+import { requireKnownKeys } from "../option-keys.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import { describeValue } from "../validation.js";
 import type { LambdaContextLike } from "./aws-event-shapes.js";
@@ -75,6 +77,9 @@ export interface BatchHandlerOptions<R> {
  */
 export type BatchHandler<R> = (event: { readonly Records: readonly R[] }, context?: LambdaContextLike) => Promise<BatchResponse>;
 
+/** The options every batch handler accepts: those of {@link BatchHandlerOptions} and `toEvent`. */
+const BATCH_HANDLER_OPTION_KEYS = ["toEvent", "streamOf", "safetyMarginMs", "onFailure"] as const;
+
 /**
  * The checked options of a batch handler, with defaults.
  *
@@ -90,12 +95,13 @@ export interface ResolvedBatchHandlerOptions<R> {
 }
 
 /**
- * Checks a handler's driver and options (synchronously, before any I/O).
+ * Checks a handler's driver and options (synchronously, before any I/O); an unknown option key is
+ * refused (E2).
  *
  * @param driver - the driver as given.
  * @param options - the options as given.
  * @returns the options with defaults.
- * @throws `InvalidArgumentError` naming the malformed argument or option.
+ * @throws `InvalidArgumentError` naming the malformed argument, or the malformed or unknown option.
  *
  * @example
  * ```ts
@@ -109,9 +115,10 @@ export function requireBatchHandlerOptions<E extends ProjectionEvent, R>(
   if (typeof driver !== "object" || driver === null || typeof (driver as { deliverAll?: unknown }).deliverAll !== "function") {
     throw new InvalidArgumentError("driver", `expected a DeliveryDriver, got ${describeValue(driver)}`);
   }
-  if (typeof options !== "object" || options === null) {
-    throw new InvalidArgumentError("options", `expected an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError("options", `expected an options object, got ${describeValue(options)}`);
   }
+  requireKnownKeys(options, "options", BATCH_HANDLER_OPTION_KEYS);
   if (typeof options.toEvent !== "function") {
     throw new InvalidArgumentError("options.toEvent", `expected a function, got ${describeValue(options.toEvent)}`);
   }
@@ -122,7 +129,7 @@ export function requireBatchHandlerOptions<E extends ProjectionEvent, R>(
   }
   const safetyMarginMs = options.safetyMarginMs ?? 1_000;
   if (typeof safetyMarginMs !== "number" || !Number.isFinite(safetyMarginMs) || safetyMarginMs < 0) {
-    throw new InvalidArgumentError("options.safetyMarginMs", `expected a non-negative number of milliseconds, got ${String(safetyMarginMs)}`);
+    throw new InvalidArgumentError("options.safetyMarginMs", `expected a non-negative number of milliseconds, got ${receivedValue(safetyMarginMs)}`);
   }
   return { streamOf: options.streamOf, safetyMarginMs, onFailure: options.onFailure };
 }

@@ -42,9 +42,12 @@ export interface KinesisStreamHandlerOptions<E extends ProjectionEvent, R extend
  *   different partition keys, under one sequence number, which one event per sequence cannot
  *   express: it fails with `InvalidArgumentError` (`argument` ends in `kinesis.data`) instead of
  *   being projected as one event. Turn aggregation off in the producer, or de-aggregate first.
- * - All records go to one `deliverAll` call: different streams in parallel, one stream in order.
+ * - All records go to one `deliverAll` call: different streams in parallel, each stream in
+ *   sequence order, a repeated record settling with the first, and each stream's records committed
+ *   in batches when the projection offers `handleEventBatch` (the driver's `maxBatchSize`).
  * - `batchItemFailures` lists the records whose outcome is failed, gap, held or cancelled, never
- *   duplicates nor applied or skipped records. A record that cannot be read is failed and the
+ *   duplicates nor applied or skipped records: for each stream, the first record that did not settle
+ *   and every later record of that stream. A record that cannot be read is failed and the
  *   later records of its stream are held (all later records, when its stream cannot be told).
  * - With a Lambda `context`, delivery is cancelled `safetyMarginMs` before the invocation times
  *   out; the records it did not finish are reported.

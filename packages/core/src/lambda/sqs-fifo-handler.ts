@@ -35,9 +35,12 @@ export interface SQSFifoHandlerOptions<E extends ProjectionEvent, R extends SQSR
  *   identifier is `messageId`; `recordedAt` is `attributes.SentTimestamp`.
  * - A message without `MessageGroupId` or `SequenceNumber` (a standard queue's) is a failure of
  *   that message, with an `InvalidArgumentError` naming the attribute.
- * - All messages go to one `deliverAll` call: different groups in parallel, one group in order.
+ * - All messages go to one `deliverAll` call: different groups in parallel, each group in
+ *   sequence order, a repeated message settling with the first, and each group's messages committed
+ *   in batches when the projection offers `handleEventBatch` (the driver's `maxBatchSize`).
  * - `batchItemFailures` lists the messages whose outcome is failed, gap, held or cancelled, never
- *   duplicates nor applied or skipped messages. A message that cannot be read is failed and the
+ *   duplicates nor applied or skipped messages: for each group, the first message that did not settle
+ *   and every later message of that group. A message that cannot be read is failed and the
  *   later messages of its group are held (all later messages, when its group cannot be told).
  * - With a Lambda `context`, delivery is cancelled `safetyMarginMs` before the invocation times
  *   out; the messages it did not finish are reported.

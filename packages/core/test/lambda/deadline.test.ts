@@ -23,9 +23,30 @@ function lambdaContext(remainingMs: number): Context {
 }
 
 describe("G5 the invocation deadline", () => {
-  it("G5: with little time left and a slow projection, delivery is cancelled safetyMarginMs before the end; the unfinished records are reported and nothing is half-applied", async () => {
+  const cases = [
+    {
+      label: "one event at a time",
+      maxBatchSize: 1,
+      reported: ["100000000000000000003", "100000000000000000005", "100000000000000000006"],
+      outcomes: ["cancelled", "held", "cancelled"],
+      applied: ["acc-1#100000000000000000001", "acc-2#100000000000000000002", "acc-3#100000000000000000004"],
+      counts: { applied: 3, cancelled: 2, held: 1 },
+    },
+    {
+      // A memory batch commits as one: the batches of acc-1 and acc-2 wait for their slow deposits,
+      // and acc-3 waits behind them in the adapter's commit queue.
+      label: "batched",
+      maxBatchSize: undefined,
+      reported: ["100000000000000000001", "100000000000000000002", "100000000000000000003", "100000000000000000004", "100000000000000000005", "100000000000000000006"],
+      outcomes: ["cancelled", "cancelled", "held", "cancelled", "held", "held"],
+      applied: [],
+      counts: { applied: 0, cancelled: 3, held: 3 },
+    },
+  ] as const;
+
+  it.each(cases)("G5/G9: with little time left and a slow projection, delivery is cancelled safetyMarginMs before the end; the unfinished records are reported and nothing is half-applied ($label)", async ({ maxBatchSize, reported, outcomes, applied, counts }) => {
     let slow = true;
-    const { projection, driver } = ledger({ before: (event, signal) => (slow && event.type === "Deposited" ? wait(60_000, signal) : undefined) });
+    const { projection, driver } = ledger({ before: (event, signal) => (slow && event.type === "Deposited" ? wait(60_000, signal) : undefined) }, { maxBatchSize });
     const failures: RecordFailure<DynamoDBRecord>[] = [];
     const handler = dynamoDBStreamsHandler(driver, { toEvent: accountEvent, onFailure: (f) => failures.push(f) });
     const records = [
@@ -42,15 +63,16 @@ describe("G5 the invocation deadline", () => {
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(60);
     expect(elapsed).toBeLessThan(900);
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(["100000000000000000003", "100000000000000000005", "100000000000000000006"]);
-    expect(failures.map((f) => f.outcome)).toEqual(["cancelled", "held", "cancelled"]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(reported);
+    expect(failures.map((f) => f.outcome)).toEqual(outcomes);
     expect(failures[0]?.error).toMatchObject({ name: "TimeoutError" });
     // Only whole events: the drafts of the cancelled ones were discarded, the versions did not move.
-    expect(projection.state.applied).toEqual(expect.arrayContaining(["acc-1#100000000000000000001", "acc-2#100000000000000000002", "acc-3#100000000000000000004"]));
-    expect(projection.state.applied).toHaveLength(3);
-    expect(projection.state.balances).toEqual({ "acc-1": 0, "acc-2": 0, "acc-3": 0 });
-    expect(await projection.resourceVersion(streamResource('Accounts/{"account":{"S":"acc-1"}}'))).toEqual(encodeSequence("100000000000000000001"));
-    expect(driver.counts).toMatchObject({ applied: 3, cancelled: 2, held: 1 });
+    expect([...projection.state.applied].sort()).toEqual(applied);
+    expect(projection.state.balances).toEqual(Object.fromEntries(applied.map((id) => [id.split("#")[0], 0])));
+    expect(await projection.resourceVersion(streamResource('Accounts/{"account":{"S":"acc-1"}}'))).toEqual(
+      maxBatchSize === 1 ? encodeSequence("100000000000000000001") : new Uint8Array(),
+    );
+    expect(driver.counts).toMatchObject(counts);
 
     // The next invocation has time: the reported records apply, the others are duplicates.
     slow = false;

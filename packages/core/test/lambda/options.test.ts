@@ -29,6 +29,10 @@ const badOptions: Array<[string, unknown]> = [
   ["options.safetyMarginMs", { toEvent, safetyMarginMs: Number.NaN }],
   ["options.safetyMarginMs", { toEvent, safetyMarginMs: Number.POSITIVE_INFINITY }],
   ["options.safetyMarginMs", { toEvent, safetyMarginMs: "1000" }],
+  ["options.safetyMargin", { toEvent, safetyMargin: 1000 }],
+  ["options.onFailures", { toEvent, onFailures: () => {} }],
+  ["options.maxBatchSize", { toEvent, maxBatchSize: 10 }],
+  ["options", ["toEvent"]],
 ];
 
 /** Wraps the projection so that any call of it is seen. */
@@ -50,7 +54,7 @@ function watched(inner: ProjectionMessageHandler<LedgerEvent>) {
 
 describe("G5 handler options", () => {
   for (const [name, factory] of Object.entries(factories)) {
-    it(`G5: ${name} rejects bad options with a typed InvalidArgumentError naming them, before any I/O`, async () => {
+    it(`G5/E2: ${name} rejects bad and unknown options with a typed InvalidArgumentError naming them, before any I/O`, async () => {
       const projection = memoryProjection(ledgerHandler());
       const { handler, calls } = watched(projection);
       const driver = new DeliveryDriver(handler);
@@ -74,6 +78,22 @@ describe("G5 handler options", () => {
       expect(projection.state.applied).toEqual([]);
     });
   }
+
+  it("E2: an unknown option of a Lambda handler names the key and the option it probably meant; a wrong type is told by its type", () => {
+    const { driver } = ledger();
+    for (const factory of Object.values(factories)) {
+      const misspelt = (() => {
+        try {
+          factory(driver, { toEvent, safetyMargin: 500 });
+        } catch (error) {
+          return error as InvalidArgumentError;
+        }
+        return undefined;
+      })();
+      expect(misspelt?.message).toContain('did you mean "safetyMarginMs"?');
+      expect(() => factory(driver, { toEvent, safetyMarginMs: "1000" })).toThrow(/got the string "1000"/);
+    }
+  });
 
   it("G5: good options are accepted; the margin may be 0", () => {
     const { driver } = ledger();

@@ -81,17 +81,18 @@ describe("G6: request cost from the DynamoDB adapter", () => {
     expect(costs[2]?.readUnits).toBeGreaterThan(0);
   });
 
-  it("G6: the driver adds each delivery's requests and units to its report and to the counts", async () => {
+  it("G6/G8: the driver adds each delivery's requests and units to its report and to the counts", async () => {
     const { client, consumed } = watchedClient();
     const driver = new DeliveryDriver(dynamoProjection(client, versions, ledgerHandler(model)));
     const account = `cost-${++stream}`;
     const events = [0, 1, 1, 2].map((offset) => ({ stream: account, offset, event: deposit(account, `${account}@${offset}`) }));
     const { reports, counts } = await driver.deliverAll(events);
     expect(reports.map((r) => r.outcome)).toEqual(["applied", "applied", "duplicate", "applied"]);
-    expect(reports.map((r) => r.requests)).toEqual([1, 1, 1, 1]);
+    // One batch (G8): its requests count on its first event; the repeat of offset 1 sends none (G7).
+    expect(reports.map((r) => r.requests)).toEqual([consumed.length, 0, 0, 0]);
     expect(reports[2]?.writeUnits).toBe(0);
     const total = consumed.reduce((a, b) => a + b, 0);
-    expect(counts.requests).toBe(4);
+    expect(counts.requests).toBe(consumed.length);
     expect(counts.writeUnits).toBe(total);
     expect(counts.writeUnits).toBe(reports.reduce((sum, r) => sum + r.writeUnits, 0));
     expect(counts.readUnits).toBe(0);
