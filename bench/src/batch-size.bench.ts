@@ -9,7 +9,7 @@
 import { CreateTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeliveryDriver, type SourceEvent } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite } from "@projectionkit/dynamodb-testing";
 
 type Deposited = { type: "Deposited"; id: string; account: string; amount: number };
 

@@ -2,7 +2,7 @@ import { CreateTableCommand, ScanCommand, type DynamoDBClient, type TransactWrit
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { DeliveryDriver, encodeOffset, isRetryableError, streamResource, type DeliveryOutcome, type SourceEvent } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFault, serviceException } from "../support/faults.js";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";

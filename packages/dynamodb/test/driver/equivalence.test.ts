@@ -3,7 +3,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { resolveConformanceSettings } from "@projectionkit/conformance";
 import { DeliveryDriver, isRetryableError, streamResource, type DeliveryOutcome, type SourceEvent } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lostResponseError, serviceException } from "../support/faults.js";

@@ -2,7 +2,7 @@ import { CreateTableCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/c
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { DeliveryDriver, kinesisStreamHandler, sqsFifoHandler, type KinesisStreamRecordLike, type SQSRecordLike } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb/testing";
+import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // G8/G9 acceptance through the public API on dynalite: Lambda batches go through the driver, which
