@@ -69,13 +69,19 @@ const rows: DynamoProjectionHandler<Deposited> = {
   ],
 };
 
-/** Each deposit adds to an item of its own (until the adapter coalesces a run's writes to one item). */
-const deposits: DynamoProjectionHandler<Deposited> = {
+/** Deposits into one balance item per account; a run of deposits is one `ADD` of their sum (D16). */
+const balances: DynamoProjectionHandler<Deposited> = {
   configure,
-  handleEvent: (_scope, event) => [
-    documentItem({ Update: { TableName: "model", Key: { pk: `deposit#${event.id}` }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": event.amount } } }),
-  ],
+  handleEvent: (_scope, event) => [balanceUpdate(event.account, event.amount)],
+  handleEvents: (deliveries) => {
+    const first = deliveries[0] as (typeof deliveries)[number];
+    return [balanceUpdate(first.event.account, deliveries.reduce((sum, { event }) => sum + event.amount, 0))];
+  },
 };
+
+function balanceUpdate(account: string, amount: number) {
+  return documentItem({ Update: { TableName: "model", Key: { pk: `balance#${account}` }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": amount } } });
+}
 
 function sequenceNumber(i: number): string {
   return (49590338271490256608559692538361571095921575989136588898n + BigInt(i) * 7919n).toString();
@@ -118,9 +124,9 @@ describe("G8/G9 Lambda handlers batch through the driver (dynalite)", () => {
     expect(await scanModel()).toEqual(model);
   });
 
-  it("G8/G9: SQS FIFO, one group of 200 deposits with two messages repeated inside the batch: at most 5 write requests and the exact balance", async () => {
+  it("G8/G9: SQS FIFO, one group of 200 deposits into one balance item (coalesced by handleEvents), two messages repeated inside the batch: at most 5 write requests and the exact balance", async () => {
     const { client, writes } = countingClient();
-    const driver = new DeliveryDriver(dynamoProjection(client, "versions", deposits));
+    const driver = new DeliveryDriver(dynamoProjection(client, "versions", balances));
     const handler = sqsFifoHandler(driver, { toEvent: (record) => JSON.parse(record.body) as Deposited });
     const messages = Array.from({ length: 200 }, (_, i) =>
       fifoMessage("sqs-group", sequenceNumber(i), { type: "Deposited", id: `q${i}`, account: "sqs-group", amount: i + 1 }, `msg-${i}`),
@@ -130,10 +136,14 @@ describe("G8/G9 Lambda handlers batch through the driver (dynalite)", () => {
     expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [] });
     expect(driver.counts).toMatchObject({ delivered: 202, applied: 200, duplicates: 2, failed: 0 });
     expect(writes()).toBeLessThanOrEqual(5);
-    const balance = (await scanModel())
-      .filter((item) => String(item["pk"]).startsWith("deposit#q"))
-      .reduce((sum, item) => sum + Number(item["balance"]), 0);
-    expect(balance).toBe((200 * 201) / 2);
+    const balance = (await scanModel()).find((item) => item["pk"] === "balance#sqs-group");
+    expect(balance?.["balance"]).toBe((200 * 201) / 2);
+
+    // Delivered again: nothing is written, the balance stays.
+    const before = writes();
+    expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [] });
+    expect(writes()).toBe(before);
+    expect((await scanModel()).find((item) => item["pk"] === "balance#sqs-group")?.["balance"]).toBe((200 * 201) / 2);
   });
 
   it("G9: a record that fails for good in the middle of a key's batch: the records before it are applied, it and every later record of its key are reported, other keys apply", async () => {
