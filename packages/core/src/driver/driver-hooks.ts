@@ -17,10 +17,13 @@ import type { SourceEvent } from "./source-event.js";
  * ```
  */
 export interface DriverHooks<E extends ProjectionEvent = ProjectionEvent> {
-  /** After each delivery settles, with its outcome, attempts and timing. */
+  /** After each event settles, with its outcome, attempts and timing (once per source event). */
   readonly onOutcome?: ((report: DeliveryReport<E>) => void) | undefined;
-  /** When a call resolved `false`, with the stored version the driver learned. */
+  /**
+   * When an attempt met a conflict (a `handleEvent` that resolved `false`, or a batch that stopped
+   * at this event), with the version the event expected and the stored version the driver learned.
+   */
   readonly onConflict?: ((conflict: { readonly source: SourceEvent<E>; readonly expectedVersion: Version; readonly storedVersion: Version }) => void) | undefined;
-  /** Before a retry, with the error and the backoff about to be waited. */
+  /** Before a retry, with the error and the backoff about to be waited; for a batch, its first event not applied. */
   readonly onRetry?: ((retry: { readonly source: SourceEvent<E>; readonly retry: number; readonly delayMs: number; readonly error: unknown }) => void) | undefined;
 }
