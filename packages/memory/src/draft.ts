@@ -1,5 +1,3 @@
-type Primitive = string | number | bigint | boolean | symbol | null | undefined;
-
 /**
  * The type of a draft of a state of type `T`: the same shape with `readonly` removed throughout,
  * so that a handler can write it. Map keys and Set members (primitives) stay as they are, and so do
@@ -17,7 +15,7 @@ type Primitive = string | number | bigint | boolean | symbol | null | undefined;
  * };
  * ```
  */
-export type Draft<T> = T extends Primitive | Date | ((...args: never[]) => unknown)
+export type Draft<T> = T extends string | number | bigint | boolean | symbol | null | undefined | Date | ((...args: never[]) => unknown)
   ? T
   : T extends ReadonlyMap<infer K, infer V>
     ? Map<K, Draft<V>>
