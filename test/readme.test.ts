@@ -56,6 +56,14 @@ describe("README", () => {
     expect(number("deliveries")).toBeGreaterThan(1000);
     expect(number("duplicates skipped")).toBeGreaterThan(0);
     expect(number("retries")).toBeGreaterThan(0);
+    // G8/D16: batching and coalescing bring the write requests per event down from 2.0.
+    const perEvent = Number(/^write requests\s+([\d.]+) per event/m.exec(stdout)?.[1]);
+    expect(perEvent).toBeGreaterThan(0);
+    expect(perEvent).toBeLessThanOrEqual(0.3);
+    const hot = /without handleEvents\s+(\d+) write requests[\s\S]*with handleEvents\s+(\d+) write requests/.exec(stdout);
+    expect(Number(hot?.[1])).toBe(500);
+    expect(Number(hot?.[2])).toBeLessThanOrEqual(5);
+    expect(stdout).toMatch(/balances exact: PASS/);
   }, 150_000);
 
   it("shows every runnable example, and each is checked here", () => {

@@ -1,5 +1,5 @@
 import { startDynalite } from "@projectionkit/dynamodb-testing";
-import { runDemo } from "./run-demo.ts";
+import { runDemo, runHotAccount } from "./run-demo.ts";
 
 // An embedded DynamoDB (dynalite with TransactWriteItems added): no AWS account, no Docker, no Java.
 await using dynamodb = await startDynalite();
@@ -17,6 +17,7 @@ held back (gaps)    ${summary.counts.gaps + summary.counts.held}, delivered agai
 conflicts           ${summary.counts.conflicts}
 retries             ${summary.counts.retries} (faults: ${summary.faults.throttled} throttled, ${summary.faults.lostResponses} lost responses)
 requests            ${requests}
+write requests      ${summary.writeRequestsPerEvent.toFixed(2)} per event (the driver batches each account's events; handleEvents coalesces them)
 write units         ${summary.writeUnits || "not reported by this DynamoDB"}
 time                ${summary.seconds.toFixed(1)} s
 
@@ -24,4 +25,11 @@ read model equals the expected fold: ${summary.passed ? "PASS" : "FAIL"}`);
 for (const line of summary.mismatches.slice(0, 10)) {
   console.log(`  ${line}`);
 }
-process.exitCode = summary.passed ? 0 : 1;
+
+const hot = await runHotAccount(dynamodb.endpoint);
+console.log(`
+hot account: ${hot.events} deposits into one account, one batch
+  without handleEvents  ${hot.uncoalesced} write requests (one transaction per event: one action per item)
+  with handleEvents     ${hot.coalesced} write requests (${(hot.coalesced / hot.events).toFixed(3)} per event)
+  balances exact: ${hot.passed ? "PASS" : "FAIL"}`);
+process.exitCode = summary.passed && hot.passed ? 0 : 1;

@@ -45,29 +45,44 @@ export function makeHistory(accounts: number, perAccount: number, random: () => 
   return { events, expected };
 }
 
+/** An event waiting to be handed out, and the worker it goes to. */
+interface PendingDelivery {
+  readonly event: SourceEvent<AccountEvent>;
+  readonly worker: number;
+}
+
 /**
- * An at-least-once stream: every event is handed out at least once and some more than once
- * (duplicates), in an order that keeps each account's events mostly but not strictly in order
- * (several workers take from it), and whatever a worker could not settle comes back later
- * (redelivery after failures).
+ * An at-least-once stream read by several workers, like a Kinesis stream whose shards are spread
+ * over consumers: each account's events normally go to one worker (its shard's), in an order that
+ * keeps them mostly but not strictly in order (neighbours may swap). Some events are handed out more
+ * than once (duplicates), and a duplicate, or an event a worker could not settle, may come back to
+ * ANY worker (a consumer restarted and its shard moved): several workers then race on one account.
  */
 export class AtLeastOnceStream {
-  readonly #pending: SourceEvent<AccountEvent>[] = [];
+  readonly #pending: PendingDelivery[] = [];
   readonly #random: () => number;
+  readonly #workers: number;
   #handedOut = 0;
 
-  constructor(history: History, duplicateRate: number, random: () => number) {
+  constructor(history: History, duplicateRate: number, random: () => number, workers = 1) {
     this.#random = random;
+    this.#workers = workers;
+    const owners = new Map<string, number>();
+    const ownerOf = (account: string): number => {
+      if (!owners.has(account)) owners.set(account, owners.size % workers);
+      return owners.get(account) as number;
+    };
+    const events: Array<{ event: SourceEvent<AccountEvent>; worker: number }> = [];
     for (const event of history.events) {
-      this.#pending.push(event);
+      events.push({ event, worker: ownerOf(String(event.stream)) });
       if (random() < duplicateRate) {
-        this.#pending.push(event);
+        events.push({ event, worker: this.#anyWorker() });
       }
     }
     // Interleave the accounts as they happened, roughly in time: each event is ranked by its
     // offset plus a little jitter, so neighbouring events of one account may swap places.
-    const ranked = this.#pending.map((event) => ({ event, rank: Number(event.offset) + random() * 1.5 })).sort((a, b) => a.rank - b.rank);
-    this.#pending.splice(0, this.#pending.length, ...ranked.map(({ event }) => event));
+    const ranked = events.map((entry) => ({ entry, rank: Number(entry.event.offset) + random() * 1.5 })).sort((a, b) => a.rank - b.rank);
+    this.#pending.push(...ranked.map(({ entry }) => entry));
   }
 
   /** How many deliveries were handed out so far. */
@@ -80,18 +95,31 @@ export class AtLeastOnceStream {
     return this.#pending.length === 0;
   }
 
-  /** Takes up to `size` events for one worker. */
-  take(size: number): SourceEvent<AccountEvent>[] {
-    const batch = this.#pending.splice(0, size);
+  /** Takes up to `size` of the events meant for `worker`, in stream order. */
+  take(size: number, worker = 0): SourceEvent<AccountEvent>[] {
+    const batch: SourceEvent<AccountEvent>[] = [];
+    for (let i = 0; i < this.#pending.length && batch.length < size; ) {
+      const entry = this.#pending[i] as PendingDelivery;
+      if (entry.worker === worker) {
+        batch.push(entry.event);
+        this.#pending.splice(i, 1);
+      } else {
+        i++;
+      }
+    }
     this.#handedOut += batch.length;
     return batch;
   }
 
-  /** Puts back events a worker could not settle; they come again a little later. */
+  /** Puts back events a worker could not settle; they come again a little later, to any worker. */
   redeliver(events: readonly SourceEvent<AccountEvent>[]): void {
     for (const event of events) {
       const at = Math.min(this.#pending.length, Math.floor(this.#random() * 20));
-      this.#pending.splice(at, 0, event);
+      this.#pending.splice(at, 0, { event, worker: this.#anyWorker() });
     }
+  }
+
+  #anyWorker(): number {
+    return Math.floor(this.#random() * this.#workers);
   }
 }
