@@ -24,7 +24,15 @@
  */
 
 export type { ProjectionBackend, ProjectionConformanceOptions, RepositoryBackend, RepositoryConformanceOptions } from "./backends.js";
-export { FAULT_KINDS, type BackendCapabilities, type FaultInjector, type FaultKind } from "./capabilities.js";
+export {
+  FAULT_KINDS,
+  MIN_DECLARED_RESOURCE_BYTES,
+  MIN_DECLARED_VERSION_BYTES,
+  UNBOUNDED_GENERATION_BYTES,
+  type BackendCapabilities,
+  type FaultInjector,
+  type FaultKind,
+} from "./capabilities.js";
 export { SPEC_CLAUSES } from "./clauses.js";
 export { describeProjectionConformance } from "./describe-projection-conformance.js";
 export { describeResourceRepositoryConformance } from "./describe-resource-repository-conformance.js";

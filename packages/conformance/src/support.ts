@@ -1,6 +1,7 @@
 import { encodeOffset, isEmptyVersion, type Version } from "@projectionkit/core";
 import { expect } from "vitest";
 import type { ProjectionBackend } from "./backends.js";
+import { showBytes } from "./byte-domain.js";
 
 const encoder = new TextEncoder();
 
@@ -23,7 +24,7 @@ export function utf8(text: string): Uint8Array {
  * A version as short readable text, for test titles and counterexamples.
  *
  * @param version - the version.
- * @returns `"empty"` or the hex digits.
+ * @returns `"empty"` or the hex digits (shortened for long versions).
  *
  * @example
  * ```ts
@@ -31,7 +32,7 @@ export function utf8(text: string): Uint8Array {
  * ```
  */
 export function showVersion(version: Version | undefined): string {
-  return version === undefined || isEmptyVersion(version) ? "empty" : Buffer.from(version).toString("hex");
+  return version === undefined || isEmptyVersion(version) ? "empty" : showBytes(version);
 }
 
 /**
