@@ -5,6 +5,8 @@ import { readProbeList, SqliteFaultInjector, sqliteProbeProjection, SqliteResour
 
 // Every overlapping call is safe in one process: each commit is one synchronous transaction.
 // Conflicts always report the stored version, and the fault injector knows all three faults.
+// BLOB resources and versions have no practical limit (SQLite's is a billion bytes), so no maximum
+// is declared: the kit goes up to its own cap.
 const capabilities = {
   concurrentCalls: true,
   reportsStoredVersion: true,

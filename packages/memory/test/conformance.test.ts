@@ -86,6 +86,8 @@ function memoryProbeBackend({ pause }: BackendContext): ProjectionBackend {
   };
 }
 
+// The memory store takes resources and versions of any length, so neither declares a maximum
+// (maxResourceBytes, maxVersionBytes): the kit goes up to its own cap.
 describeResourceRepositoryConformance({
   name: "MemoryResourceRepository",
   create: () => ({ repository: new MemoryResourceRepository() }),
