@@ -52,7 +52,14 @@ export function byteLimits(capabilities: BackendCapabilities): ByteLimits {
  */
 export type ByteRelation = "prefix" | "trailing-zero" | "one-byte" | "last-byte" | "letter-case";
 
-/** Every {@link ByteRelation}. */
+/**
+ * Every {@link ByteRelation}.
+ *
+ * @example
+ * ```ts
+ * for (const relation of BYTE_RELATIONS) console.log(relation);
+ * ```
+ */
 export const BYTE_RELATIONS: readonly ByteRelation[] = Object.freeze(["prefix", "trailing-zero", "one-byte", "last-byte", "letter-case"]);
 
 /**

@@ -7,7 +7,14 @@ import { ownershipCheckedHandler, ownershipCheckedRepository } from "./ownership
 import { probeEvent, type ProbeEvent } from "./probe.js";
 import { withBackend } from "./support.js";
 
-/** What a repository example gets. */
+/**
+ * What a repository example gets.
+ *
+ * @example
+ * ```ts
+ * test("R1: …", async ({ repository, limits }: RepositoryExample) => { … });
+ * ```
+ */
 export interface RepositoryExample {
   /** The repository under test, checking ownership on every call (K10). */
   readonly repository: ResourceRepository;
@@ -17,7 +24,14 @@ export interface RepositoryExample {
   readonly limits: ByteLimits;
 }
 
-/** What a projection example gets. */
+/**
+ * What a projection example gets.
+ *
+ * @example
+ * ```ts
+ * test("H2: …", async ({ backend, limits }: ProjectionExample) => { … });
+ * ```
+ */
 export interface ProjectionExample {
   /** The backend; its handler checks ownership on every call (K10). */
   readonly backend: ProjectionBackend;

@@ -2,9 +2,16 @@ import { encodeOffset, type Resource, type Version } from "@projectionkit/core";
 import { concatBytes, filledBytes, swapLetterCase, withByteChanged } from "./byte-domain.js";
 
 /**
- * A new copy of the resource the example tests use: letters, a zero byte and a byte that is not UTF-8, so that
- * its neighbours collide in a backend that keys resources by C strings, case-folded text or
- * decoded text.
+ * A new copy of the resource the example tests use: letters, a zero byte and a byte that is not
+ * UTF-8, so that its neighbours collide in a backend that keys resources by C strings,
+ * case-folded text or decoded text.
+ *
+ * @returns the bytes of "Resource-1", then 0x00 and 0xFE.
+ *
+ * @example
+ * ```ts
+ * await repository.storeResourceVersion(exampleResource(), v1);
+ * ```
  */
 export function exampleResource(): Resource {
   return concatBytes(new TextEncoder().encode("Resource-1"), [0x00, 0xfe]);

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import type { ProjectionBackend, ProjectionConformanceOptions } from "./backends.js";
 import { byteLimits, showBytes } from "./byte-domain.js";
+import type { FaultKind } from "./capabilities.js";
 import { resourceFamilyArbitrary } from "./domain-arbitraries.js";
 import { deliverLikeAnEngine } from "./engine-retry.js";
 import { ownershipCheckedHandler } from "./ownership.js";
@@ -10,7 +11,6 @@ import { probeEvent } from "./probe.js";
 import { projectionHistoryArbitrary, runProjectionHistory, STREAM_LENGTH } from "./projection-history.js";
 import { checkProperty } from "./replay.js";
 import type { ConformanceRunSettings } from "./run-settings.js";
-import type { FaultKind } from "./capabilities.js";
 import { expectUserItemFailure, offsetVersion, withBackend } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
@@ -90,71 +90,71 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
           resourceFamilyArbitrary(limits.resourceBytes, { min: 1, max: 1 }),
           fc.array(fc.array(delivery, { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 4 }),
           (scheduler, family, workers) =>
-          withBackend(
-            () => options.create({ pause: () => scheduler.schedule(Promise.resolve(), "pause in the projection") }),
-            async (unchecked) => {
-              const backend = ownershipChecked(unchecked);
-              const streams = family.slice(0, 2).map((resource: Resource, i) => ({ resource, list: `stream-${i}` }));
-              const streamOf = (d: { readonly stream: number }): { readonly resource: Resource; readonly list: string } => streams[d.stream % streams.length] ?? { resource: EMPTY, list: "" };
-              const faulty = workers.some((deliveries) => deliveries.some((d) => d.fault !== undefined));
-              const claims: Array<{ list: string; offset: number }> = [];
-              const deliver = async (d: WorkerDelivery): Promise<void> => {
-                const { resource, list } = streamOf(d);
-                const current = offsetVersion(d.offset - 1);
-                const next = encodeOffset(d.offset);
-                const name = `${list}@${d.offset}`;
-                await scheduler.schedule(Promise.resolve(), `start ${name}`);
-                if (d.fault !== undefined) {
-                  backend.faults?.inject(d.fault);
-                }
-                if (d.failUserItem) {
-                  const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(list, `${name}!failing`, true), mayReject: true });
-                  expect(outcome.result === true, `${name} with a failing user item resolved true`).toBe(false);
-                  if (outcome.result === undefined && !faulty) {
-                    // With faults about, another worker's fault may be the last thing this call met.
-                    expectUserItemFailure(backend, outcome.errors.at(-1), `${name} with a failing user item`);
+            withBackend(
+              () => options.create({ pause: () => scheduler.schedule(Promise.resolve(), "pause in the projection") }),
+              async (unchecked) => {
+                const backend = ownershipChecked(unchecked);
+                const streams = family.slice(0, 2).map((resource: Resource, i) => ({ resource, list: `stream-${i}` }));
+                const streamOf = (d: { readonly stream: number }): { readonly resource: Resource; readonly list: string } => streams[d.stream % streams.length] ?? { resource: EMPTY, list: "" };
+                const faulty = workers.some((deliveries) => deliveries.some((d) => d.fault !== undefined));
+                const claims: Array<{ list: string; offset: number }> = [];
+                const deliver = async (d: WorkerDelivery): Promise<void> => {
+                  const { resource, list } = streamOf(d);
+                  const current = offsetVersion(d.offset - 1);
+                  const next = encodeOffset(d.offset);
+                  const name = `${list}@${d.offset}`;
+                  await scheduler.schedule(Promise.resolve(), `start ${name}`);
+                  if (d.fault !== undefined) {
+                    backend.faults?.inject(d.fault);
                   }
-                  return;
-                }
-                const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(list, name), allowRejections: faulty });
-                expect(outcome.result, `${name} never settled: ${outcome.errors.map(String).join("; ")}`).toBeDefined();
-                if (outcome.result === true) {
-                  claims.push({ list, offset: d.offset });
-                }
-              };
-              await scheduler.waitFor(
-                Promise.all(
-                  workers.map(async (deliveries) => {
-                    for (const d of deliveries) {
-                      await deliver(d);
+                  if (d.failUserItem) {
+                    const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(list, `${name}!failing`, true), mayReject: true });
+                    expect(outcome.result === true, `${name} with a failing user item resolved true`).toBe(false);
+                    if (outcome.result === undefined && !faulty) {
+                      // With faults about, another worker's fault may be the last thing this call met.
+                      expectUserItemFailure(backend, outcome.errors.at(-1), `${name} with a failing user item`);
                     }
-                  }),
-                ),
-              );
-              for (const { resource, list } of streams) {
-                const claimed = claims.filter((c) => c.list === list).map((c) => c.offset);
-                expect(new Set(claimed).size, `offsets of ${list} that more than one call claimed: ${claimed.join(",")}`).toBe(claimed.length);
-                const effects = await backend.readList(list);
-                const applied = effects.length;
-                expect(effects, `the effects of ${list}: a gapless prefix of the stream, each event once`).toEqual(
-                  Array.from({ length: applied }, (_, offset) => `${list}@${offset}`),
+                    return;
+                  }
+                  const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(list, name), allowRejections: faulty });
+                  expect(outcome.result, `${name} never settled: ${outcome.errors.map(String).join("; ")}`).toBeDefined();
+                  if (outcome.result === true) {
+                    claims.push({ list, offset: d.offset });
+                  }
+                };
+                await scheduler.waitFor(
+                  Promise.all(
+                    workers.map(async (deliveries) => {
+                      for (const d of deliveries) {
+                        await deliver(d);
+                      }
+                    }),
+                  ),
                 );
-                for (const offset of claimed) {
-                  expect(offset, `${list}@${offset} was claimed but is not in the effects`).toBeLessThan(applied);
+                for (const { resource, list } of streams) {
+                  const claimed = claims.filter((c) => c.list === list).map((c) => c.offset);
+                  expect(new Set(claimed).size, `offsets of ${list} that more than one call claimed: ${claimed.join(",")}`).toBe(claimed.length);
+                  const effects = await backend.readList(list);
+                  const applied = effects.length;
+                  expect(effects, `the effects of ${list}: a gapless prefix of the stream, each event once`).toEqual(
+                    Array.from({ length: applied }, (_, offset) => `${list}@${offset}`),
+                  );
+                  for (const offset of claimed) {
+                    expect(offset, `${list}@${offset} was claimed but is not in the effects`).toBeLessThan(applied);
+                  }
+                  expect(await backend.handler.resourceVersion(resource), `the version of ${showBytes(resource)}`).toEqual(applied === 0 ? EMPTY : encodeOffset(applied - 1));
                 }
-                expect(await backend.handler.resourceVersion(resource), `the version of ${showBytes(resource)}`).toEqual(applied === 0 ? EMPTY : encodeOffset(applied - 1));
-              }
-              // The gaps are filled later: one worker delivers every offset in order, without faults.
-              backend.faults?.reset();
-              for (const [stream, { resource, list }] of streams.entries()) {
-                for (let offset = 0; offset < STREAM_LENGTH; offset++) {
-                  await scheduler.waitFor(deliver({ stream, offset, fault: undefined, failUserItem: false }));
+                // The gaps are filled later: one worker delivers every offset in order, without faults.
+                backend.faults?.reset();
+                for (const [stream, { resource, list }] of streams.entries()) {
+                  for (let offset = 0; offset < STREAM_LENGTH; offset++) {
+                    await scheduler.waitFor(deliver({ stream, offset, fault: undefined, failUserItem: false }));
+                  }
+                  expect(await backend.readList(list)).toEqual(Array.from({ length: STREAM_LENGTH }, (_, offset) => `${list}@${offset}`));
+                  expect(await backend.handler.resourceVersion(resource), `the version of ${showBytes(resource)}`).toEqual(encodeOffset(STREAM_LENGTH - 1));
                 }
-                expect(await backend.readList(list)).toEqual(Array.from({ length: STREAM_LENGTH }, (_, offset) => `${list}@${offset}`));
-                expect(await backend.handler.resourceVersion(resource), `the version of ${showBytes(resource)}`).toEqual(encodeOffset(STREAM_LENGTH - 1));
-              }
-            },
-          ),
+              },
+            ),
         ),
         settings,
       ),
