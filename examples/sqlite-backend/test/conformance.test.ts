@@ -13,6 +13,9 @@ const capabilities = {
   faults: ["before-commit", "lost-response", "throttling"],
 } as const;
 
+// Room for deep runs (CONFORMANCE_RUNS=1000) on a busy machine; the default runs take a second.
+const timeout = 120_000;
+
 describeResourceRepositoryConformance({
   name: "SQLite example backend",
   create: () => {
@@ -20,6 +23,7 @@ describeResourceRepositoryConformance({
     return { repository: new SqliteResourceRepository(database), teardown: () => database.close() };
   },
   capabilities,
+  timeout,
 });
 
 /** One fresh kit backend: its own in-memory database, probe projection and fault injector. */
@@ -41,4 +45,5 @@ describeProjectionConformance({
   name: "SQLite example backend",
   create: sqliteProbeBackend,
   capabilities,
+  timeout,
 });
