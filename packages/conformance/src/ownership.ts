@@ -1,4 +1,12 @@
-import type { ConditionalWriteOptions, ProjectionMessageHandler, ProjectionEvent, ResourceRepository, VersionConflict } from "@projectionkit/core";
+import type {
+  BatchDelivery,
+  BatchResult,
+  ConditionalWriteOptions,
+  ProjectionEvent,
+  ProjectionMessageHandler,
+  ResourceRepository,
+  VersionConflict,
+} from "@projectionkit/core";
 
 /**
  * Changes every byte of an array in place. Adding an odd number cycles each byte through all 256
@@ -61,6 +69,27 @@ class CallArrays {
     } as O;
   }
 
+  /** Copies of the deliveries' versions, for the backend; anything else unchanged. */
+  passInDeliveries<E extends ProjectionEvent>(deliveries: readonly BatchDelivery<E>[]): readonly BatchDelivery<E>[] {
+    if (!Array.isArray(deliveries)) {
+      return deliveries;
+    }
+    return deliveries.map((delivery: unknown) =>
+      typeof delivery === "object" && delivery !== null
+        ? { ...(delivery as BatchDelivery<E>), current: this.passIn((delivery as BatchDelivery<E>).current), next: this.passIn((delivery as BatchDelivery<E>).next) }
+        : (delivery as BatchDelivery<E>),
+    );
+  }
+
+  /** The result of a batch with the stored version of its conflict taken back. */
+  takeBackBatchResult(result: BatchResult): BatchResult {
+    const stopped = result?.stopped;
+    if (stopped?.reason !== "conflict") {
+      return result;
+    }
+    return { ...result, stopped: { ...stopped, storedVersion: this.takeBack(stopped.storedVersion) } };
+  }
+
   /** Changes every array of the call. */
   scribbleAll(): void {
     for (const array of this.#arrays) {
@@ -105,9 +134,9 @@ export function ownershipCheckedRepository(repository: ResourceRepository): Reso
 
 /**
  * Wraps a projection handler so that every call checks ownership, like
- * {@link ownershipCheckedRepository}: `handleEvent`, `resourceVersion` and `closeResource` get
- * copies, and the copies, the results and the arrays reported through `onConflict` are changed
- * once the call has settled.
+ * {@link ownershipCheckedRepository}: `handleEvent`, `handleEventBatch` (when the handler has it),
+ * `resourceVersion` and `closeResource` get copies, and the copies, the results and the arrays
+ * reported through `onConflict` or in a batch's conflict are changed once the call has settled.
  *
  * @param handler - the handler under test.
  * @returns the same contract, checking ownership.
@@ -118,7 +147,14 @@ export function ownershipCheckedRepository(repository: ResourceRepository): Reso
  * ```
  */
 export function ownershipCheckedHandler<E extends ProjectionEvent>(handler: ProjectionMessageHandler<E>): ProjectionMessageHandler<E> {
+  const batch = handler.handleEventBatch?.bind(handler);
   return {
+    ...(batch === undefined
+      ? {}
+      : {
+          handleEventBatch: (resource, deliveries, options) =>
+            checkedCall(async (arrays) => arrays.takeBackBatchResult(await batch(arrays.passIn(resource), arrays.passInDeliveries(deliveries), options))),
+        }),
     configure: (configurer) => handler.configure(configurer),
     handleEvent: (resource, current, next, scope, event, options) =>
       checkedCall((arrays) => handler.handleEvent(arrays.passIn(resource), arrays.passIn(current), arrays.passIn(next), scope, event, arrays.options(options))),

@@ -1,6 +1,7 @@
-import type { ResourceRepository, VersionConflict } from "@projectionkit/core";
+import { createEventScope, type BatchDelivery, type ProjectionMessageHandler, type ResourceRepository, type VersionConflict } from "@projectionkit/core";
 import { describe, expect, it } from "vitest";
-import { ownershipCheckedRepository, scribble } from "../src/ownership.js";
+import { ownershipCheckedHandler, ownershipCheckedRepository, scribble } from "../src/ownership.js";
+import { probeEvent, type ProbeEvent } from "../src/probe.js";
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
@@ -69,5 +70,24 @@ describe("K10: the kit's ownership check", () => {
     await checked.resourceVersion("resource-1" as unknown as Uint8Array);
     expect(received).toEqual(["resource-1"]);
     await expect(checked.deleteResource(bytes(1))).rejects.toThrow("refused");
+  });
+
+  it("K10: a handler's batch gets copies of the resource and versions, and the stored version of its conflict reaches the caller as a copy", async () => {
+    const received: Uint8Array[] = [];
+    const kept = bytes(9);
+    const handler = {
+      handleEventBatch: async (resource: Uint8Array, deliveries: readonly BatchDelivery<ProbeEvent>[]) => {
+        received.push(resource, ...deliveries.flatMap((d) => [d.current, d.next].filter((v): v is Uint8Array => v instanceof Uint8Array)));
+        return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict" as const, storedVersion: kept } };
+      },
+    } as unknown as ProjectionMessageHandler<ProbeEvent>;
+    const deliveries = [{ current: bytes(1), next: bytes(2), event: probeEvent("l", "e"), scope: createEventScope() }];
+    const result = await ownershipCheckedHandler(handler).handleEventBatch?.(bytes(5), deliveries);
+    expect(result?.stopped).toEqual({ index: 0, reason: "conflict", storedVersion: bytes(9) });
+    expect(kept).not.toEqual(bytes(9));
+    expect(deliveries[0]?.current).toEqual(bytes(1));
+    expect(received).toHaveLength(3);
+    expect(received.map((array) => [...array])).not.toContainEqual([5]);
+    expect(ownershipCheckedHandler({ ...handler, handleEventBatch: undefined } as unknown as ProjectionMessageHandler<ProbeEvent>).handleEventBatch).toBeUndefined();
   });
 });
