@@ -5,7 +5,7 @@ import { byteLimits, showBytes, type ByteLimits } from "./byte-domain.js";
 import { exampleResource, neighboursOf, type Neighbour } from "./neighbours.js";
 import { ownershipCheckedHandler, ownershipCheckedRepository } from "./ownership.js";
 import { probeEvent, type ProbeEvent } from "./probe.js";
-import { withBackend } from "./support.js";
+import { forEachCall, withBackend } from "./support.js";
 
 /**
  * What a repository example gets.
@@ -22,6 +22,8 @@ export interface RepositoryExample {
   readonly unwrapped: ResourceRepository;
   /** The lengths the backend accepts (K9). */
   readonly limits: ByteLimits;
+  /** Whether calls may overlap (`concurrentCalls`): independent calls then go out together. */
+  readonly overlapping: boolean;
 }
 
 /**
@@ -39,6 +41,8 @@ export interface ProjectionExample {
   readonly unwrapped: ProjectionMessageHandler<ProbeEvent>;
   /** The lengths the backend accepts (K9). */
   readonly limits: ByteLimits;
+  /** Whether calls may overlap (`concurrentCalls`): independent calls then go out together. */
+  readonly overlapping: boolean;
 }
 
 function isolationMessage(neighbour: Neighbour, what: string): string {
@@ -61,6 +65,7 @@ function isolationMessage(neighbour: Neighbour, what: string): string {
  */
 export function repositoryExampleTest(options: RepositoryConformanceOptions): (title: string, body: (example: RepositoryExample) => Promise<void>) => void {
   const limits = byteLimits(options.capabilities);
+  const overlapping = options.capabilities.concurrentCalls;
   return (title, body) => {
     it(
       title,
@@ -68,13 +73,11 @@ export function repositoryExampleTest(options: RepositoryConformanceOptions): (t
         withBackend(options.create, async (backend) => {
           const repository = ownershipCheckedRepository(backend.repository);
           const neighbours = neighboursOf(exampleResource(), limits.versionBytes);
-          for (const neighbour of neighbours) {
-            await repository.storeResourceVersion(neighbour.resource, neighbour.version);
-          }
-          await body({ repository, unwrapped: backend.repository, limits });
-          for (const neighbour of neighbours) {
+          await forEachCall(overlapping, neighbours, (neighbour) => repository.storeResourceVersion(neighbour.resource, neighbour.version));
+          await body({ repository, unwrapped: backend.repository, limits, overlapping });
+          await forEachCall(overlapping, neighbours, async (neighbour) => {
             expect(await repository.resourceVersion(neighbour.resource), isolationMessage(neighbour, "version")).toEqual(neighbour.version);
-          }
+          });
         }),
       options.timeout,
     );
@@ -97,6 +100,7 @@ export function repositoryExampleTest(options: RepositoryConformanceOptions): (t
  */
 export function projectionExampleTest(options: ProjectionConformanceOptions): (title: string, body: (example: ProjectionExample) => Promise<void>) => void {
   const limits = byteLimits(options.capabilities);
+  const overlapping = options.capabilities.concurrentCalls;
   const scope = createEventScope();
   return (title, body) => {
     it(
@@ -107,15 +111,15 @@ export function projectionExampleTest(options: ProjectionConformanceOptions): (t
           async (raw) => {
             const backend: ProjectionBackend = { ...raw, handler: ownershipCheckedHandler(raw.handler) };
             const neighbours = neighboursOf(exampleResource(), limits.versionBytes);
-            for (const neighbour of neighbours) {
+            await forEachCall(overlapping, neighbours, async (neighbour) => {
               const applied = await backend.handler.handleEvent(neighbour.resource, undefined, neighbour.version, scope, probeEvent(neighbour.list, "neighbour"));
               expect(applied, `isolation: the first event of ${showBytes(neighbour.resource)} (${neighbour.relation} from ${showBytes(exampleResource())})`).toBe(true);
-            }
-            await body({ backend, unwrapped: raw.handler, limits });
-            for (const neighbour of neighbours) {
+            });
+            await body({ backend, unwrapped: raw.handler, limits, overlapping });
+            await forEachCall(overlapping, neighbours, async (neighbour) => {
               expect(await backend.handler.resourceVersion(neighbour.resource), isolationMessage(neighbour, "version")).toEqual(neighbour.version);
               expect(await backend.readList(neighbour.list), isolationMessage(neighbour, `list ${neighbour.list}`)).toEqual(["neighbour"]);
-            }
+            });
           },
         ),
       options.timeout,

@@ -7,6 +7,7 @@ import { projectionExampleTest } from "./example-harness.js";
 import { exampleResource } from "./neighbours.js";
 import { scribble } from "./ownership.js";
 import { probeEvent } from "./probe.js";
+import { forEachCall } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
 const scope = createEventScope();
@@ -27,40 +28,37 @@ const scope = createEventScope();
 export function registerProjectionDomainExamples(options: ProjectionConformanceOptions): void {
   const test = projectionExampleTest(options);
 
-  test("H2/R7/K9: events on resources that differ only in letter case, in one byte, by trailing zero bytes or as a prefix stay apart", async ({ backend }) => {
-    const resources = tellApartResources().map((entry, i) => ({ ...entry, list: `apart-${i}`, version: Uint8Array.of(0x10 + i, 0x00) }));
-    for (const { resource, note, list, version } of resources) {
+  test("H2/R7/K9: events on resources that differ only in letter case, in one byte, by trailing zero bytes or as a prefix stay apart", async ({ backend, overlapping }) => {
+    const resources = tellApartResources().map((entry, i) => ({ ...entry, list: `apart-${i}`, version: Uint8Array.of(0x10 + i, 0x00), odd: i % 2 === 1 }));
+    await forEachCall(overlapping, resources, async ({ resource, note, list, version }) => {
       expect(await backend.handler.handleEvent(resource, EMPTY, version, scope, probeEvent(list, "first")), `the first event of ${showBytes(resource)} (${note})`).toBe(true);
-    }
-    const odd = (i: number): boolean => i % 2 === 1;
-    for (const [i, { resource, list, version }] of resources.entries()) {
-      if (odd(i)) {
-        expect(await backend.handler.handleEvent(resource, version, Uint8Array.of(0xa0 + i), scope, probeEvent(list, "second"))).toBe(true);
-        await backend.handler.closeResource(resource);
-      }
-    }
-    for (const [i, { resource, note, list, version }] of resources.entries()) {
+    });
+    await forEachCall(overlapping, resources.filter(({ odd }) => odd), async ({ resource, list, version }) => {
+      expect(await backend.handler.handleEvent(resource, version, Uint8Array.of(0xa0), scope, probeEvent(list, "second"))).toBe(true);
+      await backend.handler.closeResource(resource);
+    });
+    await forEachCall(overlapping, resources, async ({ resource, note, list, version, odd }) => {
       const context = `${showBytes(resource)} (${note}) after a second event and a close on every other resource`;
-      expect(await backend.handler.resourceVersion(resource), context).toEqual(odd(i) ? EMPTY : version);
-      expect(await backend.readList(list), context).toEqual(odd(i) ? ["first", "second"] : ["first"]);
-    }
+      expect(await backend.handler.resourceVersion(resource), context).toEqual(odd ? EMPTY : version);
+      expect(await backend.readList(list), context).toEqual(odd ? ["first", "second"] : ["first"]);
+    });
   });
 
-  test("H2/R7/K9: events on resources of the declared maximum length that differ only in their last byte, or in its letter case, or by it, stay apart", async ({ backend, limits }) => {
+  test("H2/R7/K9: events on resources of the declared maximum length that differ only in their last byte, or in its letter case, or by it, stay apart", async ({ backend, limits, overlapping }) => {
     const resources = longestResources(limits);
-    for (const [i, resource] of resources.entries()) {
+    await forEachCall(overlapping, resources, async (resource, i) => {
       expect(await backend.handler.handleEvent(resource, EMPTY, Uint8Array.of(i + 1), scope, probeEvent(`longest-${i}`, "first")), `the first event of ${showBytes(resource)}`).toBe(true);
-    }
+    });
     const prefix = resources.at(-1) ?? EMPTY;
     await backend.handler.closeResource(prefix);
-    for (const [i, resource] of resources.entries()) {
+    await forEachCall(overlapping, resources, async (resource, i) => {
       const expected = resource === prefix ? EMPTY : Uint8Array.of(i + 1);
       expect(await backend.handler.resourceVersion(resource), `${showBytes(resource)} after closing ${showBytes(prefix)}`).toEqual(expected);
       expect(await backend.readList(`longest-${i}`)).toEqual(["first"]);
-    }
+    });
   });
 
-  test("H2/K9: versions of every length, with zero bytes anywhere, are committed as they are and compared byte for byte", async ({ backend, limits }) => {
+  test("H2/K9: versions of every length, with zero bytes anywhere, are committed as they are and compared byte for byte", async ({ backend, limits, overlapping }) => {
     const r = exampleResource();
     const list = "list-1";
     const ids: string[] = [];
@@ -70,10 +68,10 @@ export function registerProjectionDomainExamples(options: ProjectionConformanceO
       ids.push(`e${i}`);
       stored = version;
       expect(await backend.handler.resourceVersion(r), `the committed ${version.length}-byte version ${showBytes(version)}`).toEqual(version);
-      for (const almost of nearVersions(version, limits)) {
+      await forEachCall(overlapping, nearVersions(version, limits), async (almost) => {
         const applied = await backend.handler.handleEvent(r, almost, Uint8Array.of(0xee), scope, probeEvent(list, `near-${i}`));
         expect(applied, `current ${showBytes(almost)} with ${showBytes(version)} stored`).toBe(false);
-      }
+      });
       expect(await backend.readList(list)).toEqual(ids);
     }
   });

@@ -6,6 +6,7 @@ import { longestResources, nearVersions, tellApartResources, versionsOfEveryLeng
 import { repositoryExampleTest } from "./example-harness.js";
 import { exampleResource } from "./neighbours.js";
 import { scribble } from "./ownership.js";
+import { forEachCall } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -25,57 +26,48 @@ const EMPTY = new Uint8Array(0);
 export function registerRepositoryDomainExamples(options: RepositoryConformanceOptions): void {
   const test = repositoryExampleTest(options);
 
-  test("R7/K9: resources that differ only in letter case, in one byte, by trailing zero bytes or as a prefix are different resources", async ({ repository }) => {
+  test("R7/K9: resources that differ only in letter case, in one byte, by trailing zero bytes or as a prefix are different resources", async ({ repository, overlapping }) => {
     const resources = tellApartResources();
+    const odd = resources.filter((_, i) => i % 2 === 1);
     const versionOf = (i: number): Uint8Array => Uint8Array.of(0x10 + i, 0x00);
-    for (const [i, { resource }] of resources.entries()) {
-      await repository.storeResourceVersion(resource, versionOf(i));
-    }
-    const expectAll = async (after: string, expected: (i: number) => Uint8Array): Promise<void> => {
-      for (const [i, { resource, note }] of resources.entries()) {
+    await forEachCall(overlapping, resources, ({ resource }, i) => repository.storeResourceVersion(resource, versionOf(i)));
+    const expectAll = (after: string, expected: (i: number) => Uint8Array): Promise<void> =>
+      forEachCall(overlapping, resources, async ({ resource, note }, i) => {
         expect(await repository.resourceVersion(resource), `${showBytes(resource)} (${note}) after ${after}`).toEqual(expected(i));
-      }
-    };
+      });
     await expectAll("storing each", versionOf);
-    const odd = (i: number): boolean => i % 2 === 1;
-    for (const [i, { resource }] of resources.entries()) {
-      if (odd(i)) {
-        expect(await repository.updateResourceVersion(resource, versionOf(i), Uint8Array.of(0xa0 + i))).toBe(true);
-      }
-    }
-    await expectAll("updating every other one", (i) => (odd(i) ? Uint8Array.of(0xa0 + i) : versionOf(i)));
-    for (const [i, { resource }] of resources.entries()) {
-      if (odd(i)) {
-        await repository.deleteResource(resource);
-      }
-    }
-    await expectAll("deleting every other one", (i) => (odd(i) ? EMPTY : versionOf(i)));
+    await forEachCall(overlapping, odd, async ({ resource }, j) => {
+      expect(await repository.updateResourceVersion(resource, versionOf(2 * j + 1), Uint8Array.of(0xa0 + j))).toBe(true);
+    });
+    await expectAll("updating every other one", (i) => (i % 2 === 1 ? Uint8Array.of(0xa0 + (i - 1) / 2) : versionOf(i)));
+    await forEachCall(overlapping, odd, ({ resource }) => repository.deleteResource(resource));
+    await expectAll("deleting every other one", (i) => (i % 2 === 1 ? EMPTY : versionOf(i)));
   });
 
-  test("R7/K9: resources of the declared maximum length that differ only in their last byte, or in its letter case, or by it, are different resources", async ({ repository, limits }) => {
+  test("R7/K9: resources of the declared maximum length that differ only in their last byte, or in its letter case, or by it, are different resources", async ({ repository, limits, overlapping }) => {
     const resources = longestResources(limits);
-    for (const [i, resource] of resources.entries()) {
+    await forEachCall(overlapping, resources, async (resource, i) => {
       expect(await repository.updateResourceVersion(resource, EMPTY, Uint8Array.of(i + 1)), `creating ${showBytes(resource)}`).toBe(true);
-    }
-    for (const [i, resource] of resources.entries()) {
+    });
+    await forEachCall(overlapping, resources, async (resource, i) => {
       expect(await repository.resourceVersion(resource), showBytes(resource)).toEqual(Uint8Array.of(i + 1));
-    }
+    });
     const prefix = resources.at(-1) ?? EMPTY;
     await repository.deleteResource(prefix);
-    expect(await repository.resourceVersion(prefix)).toEqual(EMPTY);
-    for (const [i, resource] of resources.slice(0, -1).entries()) {
-      expect(await repository.resourceVersion(resource), `${showBytes(resource)} after deleting its prefix ${showBytes(prefix)}`).toEqual(Uint8Array.of(i + 1));
-    }
+    await forEachCall(overlapping, resources, async (resource, i) => {
+      const expected = resource === prefix ? EMPTY : Uint8Array.of(i + 1);
+      expect(await repository.resourceVersion(resource), `${showBytes(resource)} after deleting ${showBytes(prefix)}`).toEqual(expected);
+    });
   });
 
-  test("R3/K9: versions of every length, with zero bytes anywhere, are stored as they are and compared byte for byte", async ({ repository, limits }) => {
+  test("R3/K9: versions of every length, with zero bytes anywhere, are stored as they are and compared byte for byte", async ({ repository, limits, overlapping }) => {
     const r = exampleResource();
     for (const version of versionsOfEveryLength(limits)) {
       await repository.storeResourceVersion(r, version);
       expect(await repository.resourceVersion(r), `the stored ${version.length}-byte version ${showBytes(version)}`).toEqual(version);
-      for (const almost of nearVersions(version, limits)) {
+      await forEachCall(overlapping, nearVersions(version, limits), async (almost) => {
         expect(await repository.updateResourceVersion(r, almost, Uint8Array.of(0xee)), `current ${showBytes(almost)} with ${showBytes(version)} stored`).toBe(false);
-      }
+      });
       expect(await repository.resourceVersion(r)).toEqual(version);
       expect(await repository.updateResourceVersion(r, version, Uint8Array.of(0xee)), `current ${showBytes(version)}, the stored version`).toBe(true);
     }

@@ -112,3 +112,27 @@ export function expectUserItemFailure(backend: ProjectionBackend, error: unknown
   }
   expect(backend.isUserItemFailure(error), `${context}: rejected with ${String(error)}, not the backend's failed-item error`).toBe(true);
 }
+
+/**
+ * Runs `work` for each item: all at once when the backend allows overlapping calls, else one after
+ * the other. For independent calls on different resources, where overlapping saves round trips.
+ *
+ * @param overlapping - whether the backend declares `concurrentCalls`.
+ * @param items - the items.
+ * @param work - what to do with each.
+ *
+ * @example
+ * ```ts
+ * await forEachCall(options.capabilities.concurrentCalls, neighbours, (n) => repository.storeResourceVersion(n.resource, n.version));
+ * ```
+ */
+export async function forEachCall<T>(overlapping: boolean, items: readonly T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  if (overlapping) {
+    await Promise.all(items.map(work));
+    return;
+  }
+  for (const [index, item] of items.entries()) {
+    await work(item, index);
+  }
+}
+
