@@ -5,11 +5,16 @@ import { readProbeList, SqliteFaultInjector, sqliteProbeProjection, SqliteResour
 
 // Every overlapping call is safe in one process: each commit is one synchronous transaction.
 // Conflicts always report the stored version, and the fault injector knows all three faults.
+// BLOB resources and versions have no practical limit (SQLite's is a billion bytes), so no maximum
+// is declared: the kit goes up to its own cap.
 const capabilities = {
   concurrentCalls: true,
   reportsStoredVersion: true,
   faults: ["before-commit", "lost-response", "throttling"],
 } as const;
+
+// Room for deep runs (CONFORMANCE_RUNS=1000) on a busy machine; the default runs take a second.
+const timeout = 120_000;
 
 describeResourceRepositoryConformance({
   name: "SQLite example backend",
@@ -18,6 +23,7 @@ describeResourceRepositoryConformance({
     return { repository: new SqliteResourceRepository(database), teardown: () => database.close() };
   },
   capabilities,
+  timeout,
 });
 
 /** One fresh kit backend: its own in-memory database, probe projection and fault injector. */
@@ -39,4 +45,5 @@ describeProjectionConformance({
   name: "SQLite example backend",
   create: sqliteProbeBackend,
   capabilities,
+  timeout,
 });

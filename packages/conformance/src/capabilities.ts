@@ -30,6 +30,8 @@ export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(["before-commit",
  *   concurrentCalls: true,
  *   reportsStoredVersion: true,
  *   faults: ["before-commit", "lost-response", "throttling"],
+ *   maxResourceBytes: 2011,
+ *   maxVersionBytes: 4096,
  * };
  * ```
  */
@@ -47,7 +49,55 @@ export interface BackendCapabilities {
   readonly reportsStoredVersion: boolean;
   /** The faults the backend's {@link FaultInjector} can inject (K4). Default none. */
   readonly faults?: readonly FaultKind[] | undefined;
+  /**
+   * The longest resource, in bytes, that the backend accepts (clause K9): the kit uses resources of
+   * every length from 1 byte up to it, the longest included. Leave it out when there is no limit:
+   * the kit then goes up to {@link UNBOUNDED_GENERATION_BYTES}. At least
+   * {@link MIN_DECLARED_RESOURCE_BYTES}. For the DynamoDB adapter it is 2048 minus the UTF-8 length
+   * of the handler key minus 1 (the key is handler key, a space, then the resource).
+   */
+  readonly maxResourceBytes?: number | undefined;
+  /**
+   * The longest version, in bytes, that the kit may use (clause K9): at most what the backend
+   * accepts. The kit uses versions of every length from empty up to it. Leave it out when there is
+   * no limit: the kit then goes up to {@link UNBOUNDED_GENERATION_BYTES}. At least
+   * {@link MIN_DECLARED_VERSION_BYTES}.
+   */
+  readonly maxVersionBytes?: number | undefined;
 }
+
+/**
+ * How long the kit makes resources and versions when a backend declares no maximum
+ * ({@link BackendCapabilities.maxResourceBytes}, {@link BackendCapabilities.maxVersionBytes}).
+ *
+ * @example
+ * ```ts
+ * const longest = capabilities.maxVersionBytes ?? UNBOUNDED_GENERATION_BYTES;
+ * ```
+ */
+export const UNBOUNDED_GENERATION_BYTES = 1024;
+
+/**
+ * The smallest {@link BackendCapabilities.maxResourceBytes} a backend may declare: the kit's named
+ * resources need that much room.
+ *
+ * @example
+ * ```ts
+ * const capabilities = { concurrentCalls: true, reportsStoredVersion: true, maxResourceBytes: MIN_DECLARED_RESOURCE_BYTES };
+ * ```
+ */
+export const MIN_DECLARED_RESOURCE_BYTES = 32;
+
+/**
+ * The smallest {@link BackendCapabilities.maxVersionBytes} a backend may declare: the kit's stream
+ * versions are 8 bytes, and it needs room beyond them.
+ *
+ * @example
+ * ```ts
+ * const capabilities = { concurrentCalls: true, reportsStoredVersion: true, maxVersionBytes: MIN_DECLARED_VERSION_BYTES };
+ * ```
+ */
+export const MIN_DECLARED_VERSION_BYTES = 16;
 
 /**
  * Injects faults into the next commits of one backend (clause K4). The memory backend does it with

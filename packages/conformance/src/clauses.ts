@@ -1,7 +1,8 @@
 /**
- * The clauses of projectionkit's behavioural specification that tests must cover, by id, with a
- * one-line summary. The repository's coverage table (`COVERAGE.md`) maps each to the tests that
- * name it, and a test fails when a clause has none (clause K7).
+ * The clauses of projectionkit's behavioural specification, by id, with a one-line summary. A test
+ * belongs to the clauses its title names. The repository's coverage table (`COVERAGE.md`) shows,
+ * for each clause of the contract, the kit's tests and the deliberately broken backends (mutants)
+ * that they catch, and for the other clauses the tests that name them (clause K7).
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   R4: "deleteResource removes everything about r; idempotent",
   R5: "empty c means absent; empty c and empty n succeeds iff absent and writes nothing",
   R6: "of concurrent updates with the same c at most one resolves true",
+  R7: "ownership: no backend keeps or hands out a caller's array; resources and versions are arbitrary bytes",
   H1: "configure declares identity and event types, the same every time",
   H2: "handleEvent commits the changes and n atomically, or changes nothing; retries never apply twice",
   H3: "an undeclared event type is an UnexpectedMessageError, nothing written",
@@ -44,8 +46,10 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   K4: "fault scenarios: nothing lost, nothing doubled",
   K5: "every failure replayable by seed and path",
   K6: "the kit catches deliberately broken backends",
-  K7: "a coverage table from clause id to tests",
+  K7: "a coverage table: clause → tests → mutants they catch",
   K8: "the kit runs against every backend of this repository",
+  K9: "the generators cover the whole domain: versions of any length, resources of arbitrary bytes up to the declared maxima",
+  K10: "ownership is checked: the kit changes every array it passed in or got back, then checks the store",
   G1: "versions from the source: contiguous offsets, or ordered sequence numbers with c = the stored version",
   G2: "outcomes: applied, duplicate, gap, conflict (reported or read), failed; each counted",
   G3: "bounded exponential backoff with jitter for retryable errors, per-attempt deadlines, cancellation",

@@ -1,5 +1,5 @@
 import { describeValue, InvalidArgumentError } from "@projectionkit/core";
-import { FAULT_KINDS } from "./capabilities.js";
+import { FAULT_KINDS, MIN_DECLARED_RESOURCE_BYTES, MIN_DECLARED_VERSION_BYTES } from "./capabilities.js";
 
 /**
  * Checks the options of a conformance entry point, so that a misspelt capability or a missing
@@ -30,13 +30,13 @@ export function validateConformanceOptions(options: unknown): void {
   if (typeof capabilities !== "object" || capabilities === null) {
     throw new InvalidArgumentError("options.capabilities", `expected an object, got ${describeValue(capabilities)}`);
   }
-  const known = new Set(["concurrentCalls", "reportsStoredVersion", "faults"]);
+  const known = new Set(["concurrentCalls", "reportsStoredVersion", "faults", "maxResourceBytes", "maxVersionBytes"]);
   for (const key of Object.keys(capabilities)) {
     if (!known.has(key)) {
       throw new InvalidArgumentError(`options.capabilities.${key}`, `unknown capability; expected one of ${[...known].join(", ")}`);
     }
   }
-  const { concurrentCalls, reportsStoredVersion, faults } = capabilities as Record<string, unknown>;
+  const { concurrentCalls, reportsStoredVersion, faults, maxResourceBytes, maxVersionBytes } = capabilities as Record<string, unknown>;
   for (const [key, value] of [
     ["concurrentCalls", concurrentCalls],
     ["reportsStoredVersion", reportsStoredVersion],
@@ -54,5 +54,13 @@ export function validateConformanceOptions(options: unknown): void {
         throw new InvalidArgumentError("options.capabilities.faults", `unknown fault ${JSON.stringify(fault)}; expected ${FAULT_KINDS.join(", ")}`);
       }
     }
+  }
+  requireOptionalMaximum("maxResourceBytes", maxResourceBytes, MIN_DECLARED_RESOURCE_BYTES);
+  requireOptionalMaximum("maxVersionBytes", maxVersionBytes, MIN_DECLARED_VERSION_BYTES);
+}
+
+function requireOptionalMaximum(key: string, value: unknown, minimum: number): void {
+  if (value !== undefined && (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum)) {
+    throw new InvalidArgumentError(`options.capabilities.${key}`, `expected an integer number of bytes of at least ${minimum}, got ${typeof value === "number" ? value : describeValue(value)}`);
   }
 }

@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { ProjectionConformanceOptions } from "./backends.js";
 import { validateConformanceOptions } from "./conformance-options.js";
+import { registerProjectionDomainExamples } from "./projection-domain-examples.js";
 import { registerProjectionExamples } from "./projection-examples.js";
 import { registerProjectionFaults } from "./projection-faults.js";
 import { registerProjectionProperties } from "./projection-properties.js";
@@ -9,9 +10,11 @@ import { resolveConformanceSettings } from "./run-settings.js";
 
 /**
  * Registers the conformance suite of the ProjectionMessageHandler contract (H1–H7, E1, V1, and
- * R2/R5 through a projection) for one backend's probe projection (clause K1): readable example
+ * R2/R5/R7 through a projection) for one backend's probe projection (clause K1): readable example
  * tests named by clause id, fault scenarios for the faults the backend can inject (K4), then
- * model-based properties including concurrent workers (K3). Call it at the top level of a vitest
+ * model-based properties including concurrent workers (K3), on resources and versions of
+ * arbitrary bytes up to the backend's declared maxima (K9), with every array the kit passes in or
+ * gets back changed after each call (K10). Call it at the top level of a vitest
  * test file. Each test and each generated case gets a fresh backend from `create`.
  *
  * The backend implements the probe projection described by {@link ProbeEvent}; `readList` reads
@@ -37,7 +40,10 @@ export function describeProjectionConformance(options: ProjectionConformanceOpti
   validateConformanceOptions(options);
   const settings = resolveConformanceSettings(options.run);
   describe(`ProjectionMessageHandler conformance: ${options.name} ${settingsLabel(settings)}`, () => {
-    describe("examples", () => registerProjectionExamples(options));
+    describe("examples", () => {
+      registerProjectionExamples(options);
+      registerProjectionDomainExamples(options);
+    });
     describe("faults", () => registerProjectionFaults(options));
     describe("properties", () => registerProjectionProperties(options, settings));
   });

@@ -2,13 +2,16 @@ import { describe } from "vitest";
 import type { RepositoryConformanceOptions } from "./backends.js";
 import { validateConformanceOptions } from "./conformance-options.js";
 import { settingsLabel } from "./replay.js";
+import { registerRepositoryDomainExamples } from "./repository-domain-examples.js";
 import { registerRepositoryExamples } from "./repository-examples.js";
 import { registerRepositoryProperties } from "./repository-properties.js";
 import { resolveConformanceSettings } from "./run-settings.js";
 
 /**
- * Registers the conformance suite of the ResourceRepository contract (R1–R6, H7, E1) for one
- * backend (clause K1): readable example tests named by clause id, then model-based properties.
+ * Registers the conformance suite of the ResourceRepository contract (R1–R7, H7, E1) for one
+ * backend (clause K1): readable example tests named by clause id, then model-based properties,
+ * on resources and versions of arbitrary bytes up to the backend's declared maxima (K9), with
+ * every array the kit passes in or gets back changed after each call (K10).
  * Call it at the top level of a vitest test file. Each test and each generated case gets a fresh
  * backend from `create` and tears it down afterwards. The suite's title shows the seed; a failing
  * property prints the environment variables that replay it (K5).
@@ -32,7 +35,10 @@ export function describeResourceRepositoryConformance(options: RepositoryConform
   validateConformanceOptions(options);
   const settings = resolveConformanceSettings(options.run);
   describe(`ResourceRepository conformance: ${options.name} ${settingsLabel(settings)}`, () => {
-    describe("examples", () => registerRepositoryExamples(options));
+    describe("examples", () => {
+      registerRepositoryExamples(options);
+      registerRepositoryDomainExamples(options);
+    });
     describe("properties", () => registerRepositoryProperties(options, settings));
   });
 }

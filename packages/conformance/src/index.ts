@@ -1,8 +1,10 @@
 /**
  * The conformance kit of projectionkit: vitest suites, property-based and model-based, that prove
- * a backend keeps the contract of `@projectionkit/core` (clauses K1–K8 of docs/specification.md).
+ * a backend keeps the contract of `@projectionkit/core` (clauses K1–K10 of docs/specification.md),
+ * on resources and versions of arbitrary bytes up to the maxima the backend declares (K9), with
+ * every array it passes in or gets back changed after each call (K10).
  *
- * - {@link describeResourceRepositoryConformance}: the ResourceRepository contract (R1–R6).
+ * - {@link describeResourceRepositoryConformance}: the ResourceRepository contract (R1–R7).
  * - {@link describeProjectionConformance}: the ProjectionMessageHandler contract (H1–H7), through
  *   a small probe projection ({@link ProbeEvent}) the backend implements, with fault scenarios.
  * - {@link resolveConformanceSettings}: seeds and run counts; `CONFORMANCE_SEED`,
@@ -24,7 +26,15 @@
  */
 
 export type { ProjectionBackend, ProjectionConformanceOptions, RepositoryBackend, RepositoryConformanceOptions } from "./backends.js";
-export { FAULT_KINDS, type BackendCapabilities, type FaultInjector, type FaultKind } from "./capabilities.js";
+export {
+  FAULT_KINDS,
+  MIN_DECLARED_RESOURCE_BYTES,
+  MIN_DECLARED_VERSION_BYTES,
+  UNBOUNDED_GENERATION_BYTES,
+  type BackendCapabilities,
+  type FaultInjector,
+  type FaultKind,
+} from "./capabilities.js";
 export { SPEC_CLAUSES } from "./clauses.js";
 export { describeProjectionConformance } from "./describe-projection-conformance.js";
 export { describeResourceRepositoryConformance } from "./describe-resource-repository-conformance.js";

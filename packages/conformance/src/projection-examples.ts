@@ -9,29 +9,17 @@ import {
 } from "@projectionkit/core";
 import { expect, it } from "vitest";
 import type { ProjectionBackend, ProjectionConformanceOptions } from "./backends.js";
+import { declaredConfiguration as declared } from "./declared-configuration.js";
+import { projectionExampleTest } from "./example-harness.js";
+import { exampleResource } from "./neighbours.js";
 import { PROBE_EVENT_TYPE, probeEvent, UNEXPECTED_EVENT_TYPE, type ProbeEvent } from "./probe.js";
-import { expectUserItemFailure, settle, utf8, withBackend } from "./support.js";
+import { expectUserItemFailure, settle, utf8 } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
 const v0 = encodeOffset(0);
 const v1 = encodeOffset(1);
 const v2 = encodeOffset(2);
 const scope = createEventScope();
-
-/** What one `configure` call declared. */
-interface Declared {
-  identities: Array<{ name: string; key: string }>;
-  eventTypes: string[];
-}
-
-function declared(backend: ProjectionBackend): Declared {
-  const result: Declared = { identities: [], eventTypes: [] };
-  backend.handler.configure({
-    identity: (name, key) => result.identities.push({ name, key }),
-    handlesEvents: (...types) => result.eventTypes.push(...types),
-  });
-  return result;
-}
 
 /**
  * Registers the readable example tests of the ProjectionMessageHandler contract, one or more per
@@ -45,16 +33,15 @@ function declared(backend: ProjectionBackend): Declared {
  * ```
  */
 export function registerProjectionExamples(options: ProjectionConformanceOptions): void {
-  const test = (title: string, body: (backend: ProjectionBackend) => Promise<void>): void => {
-    it(title, () => withBackend(() => options.create({ pause: () => Promise.resolve() }), body), options.timeout);
-  };
+  const example = projectionExampleTest(options);
+  const test = (title: string, body: (backend: ProjectionBackend) => Promise<void>): void => example(title, ({ backend }) => body(backend));
   const list = "list-1";
-  const r = utf8(list);
+  const r = exampleResource();
   const event = (id: string, failUserItem = false): ProbeEvent => probeEvent(list, id, failUserItem);
 
   test("H1: configure declares one valid identity and the probe event type, the same on every call", async (backend) => {
-    const first = declared(backend);
-    const second = declared(backend);
+    const first = declared(backend.handler);
+    const second = declared(backend.handler);
     expect(first.identities).toHaveLength(1);
     const identity = first.identities[0];
     expect(() => validateIdentity(identity as { name: string; key: string })).not.toThrow();
@@ -119,9 +106,10 @@ export function registerProjectionExamples(options: ProjectionConformanceOptions
     const hint = backend.handler.timeoutHint(event("e0"));
     expect(Number.isFinite(hint) && hint >= 0).toBe(true);
     await backend.handler.handleEvent(r, EMPTY, v0, scope, event("e0"));
+    await backend.handler.handleEvent(r, v0, v1, scope, event("e1"));
     await backend.handler.compact(createCompactScope());
-    expect(await backend.readList(list)).toEqual(["e0"]);
-    expect(await backend.handler.resourceVersion(r)).toEqual(v0);
+    expect(await backend.readList(list)).toEqual(["e0", "e1"]);
+    expect(await backend.handler.resourceVersion(r)).toEqual(v1);
   });
 
   if (options.capabilities.concurrentCalls) {

@@ -1,7 +1,10 @@
-import { encodeOffset, isProjectionKitError, type ResourceRepository, type VersionConflict } from "@projectionkit/core";
+import { encodeOffset, isProjectionKitError, type VersionConflict } from "@projectionkit/core";
 import { expect, it } from "vitest";
 import type { RepositoryConformanceOptions } from "./backends.js";
-import { settle, utf8, withBackend } from "./support.js";
+import { concatBytes } from "./byte-domain.js";
+import { repositoryExampleTest, type RepositoryExample } from "./example-harness.js";
+import { exampleResource } from "./neighbours.js";
+import { settle } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
 const v1 = encodeOffset(1);
@@ -10,7 +13,10 @@ const v3 = encodeOffset(3);
 
 /**
  * Registers the readable example tests of the ResourceRepository contract, one or more per clause
- * (R1–R6, H7, E1), each named by its clause id.
+ * (R1–R6, H7, E1), each named by its clause id. Each one runs on resources of arbitrary bytes
+ * next to resources that differ from them in one byte, in letter case, by a trailing zero byte or
+ * as a prefix, and checks afterwards that those were left alone; and every call checks that the
+ * backend does not keep or hand out the kit's arrays (R7, K10).
  *
  * @param options - the suite's options.
  *
@@ -20,11 +26,10 @@ const v3 = encodeOffset(3);
  * ```
  */
 export function registerRepositoryExamples(options: RepositoryConformanceOptions): void {
-  const test = (title: string, body: (repository: ResourceRepository) => Promise<void>): void => {
-    it(title, () => withBackend(options.create, ({ repository }) => body(repository)), options.timeout);
-  };
-  const r = utf8("resource-1");
-  const other = utf8("resource-2");
+  const example = repositoryExampleTest(options);
+  const test = (title: string, body: (repository: RepositoryExample["repository"]) => Promise<void>): void => example(title, ({ repository }) => body(repository));
+  const r = exampleResource();
+  const other = concatBytes([0xff, 0x00], new TextEncoder().encode("other"));
 
   test("R1: a resource never written has the empty version", async (repository) => {
     expect(await repository.resourceVersion(r)).toEqual(EMPTY);

@@ -1,97 +1,122 @@
-import { encodeOffset, isEmptyVersion, versionsEqual, type ResourceRepository, type Version, type VersionConflict } from "@projectionkit/core";
+import { encodeOffset, isEmptyVersion, versionsEqual, type Resource, type ResourceRepository, type Version, type VersionConflict } from "@projectionkit/core";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import type { RepositoryBackend, RepositoryConformanceOptions } from "./backends.js";
+import { byteLimits, bytesKey, showBytes } from "./byte-domain.js";
+import { bytesArbitrary, resourceFamilyArbitrary, versionPoolArbitrary } from "./domain-arbitraries.js";
+import { ownershipCheckedRepository } from "./ownership.js";
 import { checkProperty } from "./replay.js";
 import type { ConformanceRunSettings } from "./run-settings.js";
-import { showVersion, utf8, withBackend } from "./support.js";
+import { showVersion, withBackend } from "./support.js";
 
 const EMPTY = new Uint8Array(0);
-const RESOURCES = ["r0", "r1", "r2"] as const;
 
 /** The reference model: what each resource's version must be. */
 interface RepositoryModel {
-  readonly versions: Map<string, Version>;
+  /** The resources of the case: arbitrary bytes, related to each other (K9). */
+  readonly resources: readonly Resource[];
+  /** The versions of the case: arbitrary lengths, related to each other (K9). */
+  readonly versions: readonly Version[];
+  /** The stored version of each resource, by {@link bytesKey}; absent is empty. */
+  readonly stored: Map<string, Version>;
   /** Every version each resource ever had, to draw stale current versions from. */
   readonly history: Map<string, Version[]>;
 }
 
 interface RepositoryReal {
+  /** The repository under test, checking ownership on every call (K10). */
   readonly repository: ResourceRepository;
   readonly reportsStoredVersion: boolean;
 }
 
 type CurrentKind = "true" | "stale" | "empty" | "random";
 
-/** A small pool of versions, so that random ones often collide with stored ones (ABA included). */
-const versionArbitrary: fc.Arbitrary<Version> = fc.oneof(
-  fc.integer({ min: 0, max: 3 }).map((offset) => encodeOffset(offset)),
-  fc.constantFrom(new Uint8Array([0xff]), new Uint8Array([1, 2, 3]), new Uint8Array([1, 2])),
-  fc.uint8Array({ minLength: 1, maxLength: 4 }),
-);
-
-function stored(model: RepositoryModel, name: string): Version {
-  return model.versions.get(name) ?? EMPTY;
+/** A version of the case by index, or the empty version for `undefined`. */
+function versionAt(model: RepositoryModel, index: number | undefined): Version {
+  return index === undefined ? EMPTY : (model.versions[index % model.versions.length] ?? EMPTY);
 }
 
-function remember(model: RepositoryModel, name: string, version: Version): void {
+function resourceAt(model: RepositoryModel, index: number): Resource {
+  return model.resources[index % model.resources.length] ?? EMPTY;
+}
+
+function stored(model: RepositoryModel, resource: Resource): Version {
+  return model.stored.get(bytesKey(resource)) ?? EMPTY;
+}
+
+function remember(model: RepositoryModel, resource: Resource, version: Version): void {
+  const key = bytesKey(resource);
   if (isEmptyVersion(version)) {
-    model.versions.delete(name);
+    model.stored.delete(key);
   } else {
-    model.versions.set(name, version);
-    model.history.set(name, [...(model.history.get(name) ?? []), version]);
+    model.stored.set(key, version);
+    model.history.set(key, [...(model.history.get(key) ?? []), version]);
   }
 }
 
-async function expectStored(real: RepositoryReal, model: RepositoryModel, name: string): Promise<void> {
-  expect(await real.repository.resourceVersion(utf8(name)), `stored version of ${name}`).toEqual(stored(model, name));
+async function expectStored(real: RepositoryReal, model: RepositoryModel, resource: Resource, after: string): Promise<void> {
+  expect(await real.repository.resourceVersion(resource), `stored version of ${showBytes(resource)} after ${after}`).toEqual(stored(model, resource));
+}
+
+/** Every resource of the case, read afresh: what one call did to the others shows here. */
+async function expectAllStored(real: RepositoryReal, model: RepositoryModel, after: string): Promise<void> {
+  for (const resource of model.resources) {
+    await expectStored(real, model, resource, after);
+  }
 }
 
 class ReadCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
-  readonly name: string;
-  constructor(name: string) {
-    this.name = name;
+  #label = "";
+  readonly resource: number;
+  constructor(resource: number) {
+    this.resource = resource;
   }
   check(): boolean {
     return true;
   }
   async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    await expectStored(real, model, this.name);
+    const resource = resourceAt(model, this.resource);
+    this.#label = `resourceVersion(${showBytes(resource)})`;
+    await expectStored(real, model, resource, "nothing but reads");
   }
   toString(): string {
-    return `resourceVersion(${this.name})`;
+    return this.#label || `resourceVersion(#${this.resource})`;
   }
 }
 
 class StoreCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
-  readonly name: string;
-  readonly version: Version;
-  constructor(name: string, version: Version) {
-    this.name = name;
+  #label = "";
+  readonly resource: number;
+  readonly version: number | undefined;
+  constructor(resource: number, version: number | undefined) {
+    this.resource = resource;
     this.version = version;
   }
   check(): boolean {
     return true;
   }
   async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    await real.repository.storeResourceVersion(utf8(this.name), this.version);
-    remember(model, this.name, this.version);
-    await expectStored(real, model, this.name);
+    const resource = resourceAt(model, this.resource);
+    const version = versionAt(model, this.version);
+    this.#label = `storeResourceVersion(${showBytes(resource)}, ${showVersion(version)})`;
+    await real.repository.storeResourceVersion(resource, version);
+    remember(model, resource, version);
+    await expectStored(real, model, resource, this.#label);
   }
   toString(): string {
-    return `storeResourceVersion(${this.name}, ${showVersion(this.version)})`;
+    return this.#label || `storeResourceVersion(#${this.resource}, #${this.version ?? "empty"})`;
   }
 }
 
 class UpdateCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
-  #current: Version = EMPTY;
-  readonly name: string;
+  #label = "";
+  readonly resource: number;
   readonly kind: CurrentKind;
-  readonly random: Version;
+  readonly random: number;
   readonly staleIndex: number;
-  readonly next: Version;
-  constructor(name: string, kind: CurrentKind, random: Version, staleIndex: number, next: Version) {
-    this.name = name;
+  readonly next: number | undefined;
+  constructor(resource: number, kind: CurrentKind, random: number, staleIndex: number, next: number | undefined) {
+    this.resource = resource;
     this.kind = kind;
     this.random = random;
     this.staleIndex = staleIndex;
@@ -101,72 +126,82 @@ class UpdateCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> 
     return true;
   }
   async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    const history = model.history.get(this.name) ?? [];
-    this.#current =
+    const resource = resourceAt(model, this.resource);
+    const history = model.history.get(bytesKey(resource)) ?? [];
+    const random = versionAt(model, this.random);
+    const current =
       this.kind === "true"
-        ? stored(model, this.name)
+        ? stored(model, resource)
         : this.kind === "empty"
           ? EMPTY
           : this.kind === "stale" && history.length > 0
-            ? (history[this.staleIndex % history.length] ?? this.random)
-            : this.random;
-    const expected = versionsEqual(stored(model, this.name), this.#current);
+            ? (history[this.staleIndex % history.length] ?? random)
+            : random;
+    const next = versionAt(model, this.next);
+    this.#label = `updateResourceVersion(${showBytes(resource)}, ${this.kind}=${showVersion(current)}, ${showVersion(next)})`;
+    const expected = versionsEqual(stored(model, resource), current);
     const conflicts: VersionConflict[] = [];
-    const result = await real.repository.updateResourceVersion(utf8(this.name), this.#current, this.next, {
+    const result = await real.repository.updateResourceVersion(resource, current, next, {
       onConflict: (conflict) => conflicts.push(conflict),
     });
-    expect(result, `${this.toString()} with ${this.name} at ${showVersion(stored(model, this.name))}`).toBe(expected);
+    expect(result, `${this.#label} with ${showVersion(stored(model, resource))} stored`).toBe(expected);
     if (expected) {
       expect(conflicts).toEqual([]);
-      remember(model, this.name, this.next);
+      remember(model, resource, next);
     } else if (real.reportsStoredVersion) {
       expect(conflicts).toHaveLength(1);
-      expect(conflicts[0]?.storedVersion, "the stored version reported with the conflict").toEqual(stored(model, this.name));
+      expect(conflicts[0]?.storedVersion, "the stored version reported with the conflict").toEqual(stored(model, resource));
     }
-    await expectStored(real, model, this.name);
+    await expectStored(real, model, resource, this.#label);
   }
   toString(): string {
-    return `updateResourceVersion(${this.name}, ${this.kind}=${showVersion(this.#current)}, ${showVersion(this.next)})`;
+    return this.#label || `updateResourceVersion(#${this.resource}, ${this.kind})`;
   }
 }
 
 class DeleteCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
-  readonly name: string;
-  constructor(name: string) {
-    this.name = name;
+  #label = "";
+  readonly resource: number;
+  constructor(resource: number) {
+    this.resource = resource;
   }
   check(): boolean {
     return true;
   }
   async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    await real.repository.deleteResource(utf8(this.name));
-    model.versions.delete(this.name);
-    await expectStored(real, model, this.name);
+    const resource = resourceAt(model, this.resource);
+    this.#label = `deleteResource(${showBytes(resource)})`;
+    await real.repository.deleteResource(resource);
+    model.stored.delete(bytesKey(resource));
+    await expectStored(real, model, resource, this.#label);
   }
   toString(): string {
-    return `deleteResource(${this.name})`;
+    return this.#label || `deleteResource(#${this.resource})`;
   }
 }
 
-const nameArbitrary = fc.constantFrom(...RESOURCES);
-const nextArbitrary = fc.oneof({ weight: 4, arbitrary: versionArbitrary }, { weight: 1, arbitrary: fc.constant(EMPTY) });
+const indexArbitrary = fc.nat({ max: 15 });
+const nextArbitrary = fc.oneof({ weight: 4, arbitrary: indexArbitrary }, { weight: 1, arbitrary: fc.constant(undefined) });
 
 /** Every operation of the contract, with current versions drawn from {true, stale, empty, random}. */
 const commandsArbitrary = fc.commands(
   [
-    nameArbitrary.map((name) => new ReadCommand(name)),
-    fc.tuple(nameArbitrary, nextArbitrary).map(([name, version]) => new StoreCommand(name, version)),
+    indexArbitrary.map((resource) => new ReadCommand(resource)),
+    fc.tuple(indexArbitrary, nextArbitrary).map(([resource, version]) => new StoreCommand(resource, version)),
     fc
-      .tuple(nameArbitrary, fc.constantFrom<CurrentKind>("true", "true", "stale", "empty", "random"), versionArbitrary, fc.nat(), nextArbitrary)
-      .map(([name, kind, random, staleIndex, next]) => new UpdateCommand(name, kind, random, staleIndex, next)),
-    nameArbitrary.map((name) => new DeleteCommand(name)),
+      .tuple(indexArbitrary, fc.constantFrom<CurrentKind>("true", "true", "stale", "empty", "random"), indexArbitrary, fc.nat(), nextArbitrary)
+      .map(([resource, kind, random, staleIndex, next]) => new UpdateCommand(resource, kind, random, staleIndex, next)),
+    indexArbitrary.map((resource) => new DeleteCommand(resource)),
   ],
   { maxCommands: 30 },
 );
 
 /**
  * Registers the model-based properties of the ResourceRepository contract (K3): histories of every
- * operation against a reference model, and concurrent compare-and-set under a scheduler (R6).
+ * operation against a reference model, on resources and versions of arbitrary bytes that differ
+ * from each other in one byte, in letter case, by trailing zero bytes or as prefixes (K9), with
+ * every array changed by the kit after each call (K10), and every resource checked at the end;
+ * and concurrent compare-and-set under a scheduler (R6).
  *
  * @param options - the suite's options.
  * @param settings - seed and runs.
@@ -178,16 +213,21 @@ const commandsArbitrary = fc.commands(
  */
 export function registerRepositoryProperties(options: RepositoryConformanceOptions, settings: ConformanceRunSettings): void {
   const reportsStoredVersion = options.capabilities.reportsStoredVersion;
+  const limits = byteLimits(options.capabilities);
+  const versionsArbitrary = versionPoolArbitrary(limits.versionBytes);
 
   it(
-    "K3/R1–R5: any history of reads, stores, updates and deletes agrees with the reference model",
+    "K3/K9/K10/R1–R5/R7: any history of reads, stores, updates and deletes on resources and versions of arbitrary bytes agrees with the reference model",
     () =>
       checkProperty(
-        "R1–R5 model",
-        fc.asyncProperty(commandsArbitrary, (commands) =>
-          withBackend(options.create, (backend: RepositoryBackend) =>
-            fc.asyncModelRun(() => ({ model: { versions: new Map(), history: new Map() }, real: { repository: backend.repository, reportsStoredVersion } }), commands),
-          ),
+        "R1–R5, R7 model",
+        fc.asyncProperty(resourceFamilyArbitrary(limits.resourceBytes), versionsArbitrary, commandsArbitrary, (resources, versions, commands) =>
+          withBackend(options.create, async (backend: RepositoryBackend) => {
+            const model: RepositoryModel = { resources, versions, stored: new Map(), history: new Map() };
+            const real: RepositoryReal = { repository: ownershipCheckedRepository(backend.repository), reportsStoredVersion };
+            await fc.asyncModelRun(() => ({ model, real }), commands);
+            await expectAllStored(real, model, "the whole history");
+          }),
         ),
         settings,
       ),
@@ -200,23 +240,26 @@ export function registerRepositoryProperties(options: RepositoryConformanceOptio
   }
 
   it(
-    "K3/R6: of concurrent updates with the same current version at most one wins, exactly one when it matches",
+    "K3/K9/R6: of concurrent updates with the same current version at most one wins, exactly one when it matches",
     () =>
       checkProperty(
         "R6 concurrent compare-and-set",
         fc.asyncProperty(
           fc.scheduler(),
-          fc.option(versionArbitrary, { nil: undefined }),
+          bytesArbitrary(limits.resourceBytes),
+          versionsArbitrary,
+          fc.option(indexArbitrary, { nil: undefined }),
           fc.integer({ min: 2, max: 6 }),
           fc.constantFrom("stored", "empty", "other"),
-          async (scheduler, initial, callers, currentKind) =>
-            withBackend(options.create, async ({ repository }) => {
-              const r = utf8("contended");
+          async (scheduler, r, versions, initialIndex, callers, currentKind) =>
+            withBackend(options.create, async ({ repository: unchecked }) => {
+              const repository = ownershipCheckedRepository(unchecked);
+              const initial = initialIndex === undefined ? undefined : versions[initialIndex % versions.length];
               if (initial !== undefined) {
                 await repository.storeResourceVersion(r, initial);
               }
               const storedVersion = initial ?? EMPTY;
-              const current = currentKind === "stored" ? storedVersion : currentKind === "empty" ? EMPTY : new Uint8Array([0xee, 0xee]);
+              const current = currentKind === "stored" ? storedVersion : currentKind === "empty" ? EMPTY : Uint8Array.of(0xee, 0xee);
               const nexts = Array.from({ length: callers }, (_, i) => encodeOffset(1000 + i));
               const calls = nexts.map((next) =>
                 scheduler.schedule(Promise.resolve(), `start ${showVersion(next)}`).then(() => repository.updateResourceVersion(r, current, next)),

@@ -1,6 +1,7 @@
 import { encodeOffset, isEmptyVersion, type Version } from "@projectionkit/core";
 import { expect } from "vitest";
 import type { ProjectionBackend } from "./backends.js";
+import { showBytes } from "./byte-domain.js";
 
 const encoder = new TextEncoder();
 
@@ -23,7 +24,7 @@ export function utf8(text: string): Uint8Array {
  * A version as short readable text, for test titles and counterexamples.
  *
  * @param version - the version.
- * @returns `"empty"` or the hex digits.
+ * @returns `"empty"` or the hex digits (shortened for long versions).
  *
  * @example
  * ```ts
@@ -31,7 +32,7 @@ export function utf8(text: string): Uint8Array {
  * ```
  */
 export function showVersion(version: Version | undefined): string {
-  return version === undefined || isEmptyVersion(version) ? "empty" : Buffer.from(version).toString("hex");
+  return version === undefined || isEmptyVersion(version) ? "empty" : showBytes(version);
 }
 
 /**
@@ -111,3 +112,27 @@ export function expectUserItemFailure(backend: ProjectionBackend, error: unknown
   }
   expect(backend.isUserItemFailure(error), `${context}: rejected with ${String(error)}, not the backend's failed-item error`).toBe(true);
 }
+
+/**
+ * Runs `work` for each item: all at once when the backend allows overlapping calls, else one after
+ * the other. For independent calls on different resources, where overlapping saves round trips.
+ *
+ * @param overlapping - whether the backend declares `concurrentCalls`.
+ * @param items - the items.
+ * @param work - what to do with each.
+ *
+ * @example
+ * ```ts
+ * await forEachCall(options.capabilities.concurrentCalls, neighbours, (n) => repository.storeResourceVersion(n.resource, n.version));
+ * ```
+ */
+export async function forEachCall<T>(overlapping: boolean, items: readonly T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  if (overlapping) {
+    await Promise.all(items.map(work));
+    return;
+  }
+  for (const [index, item] of items.entries()) {
+    await work(item, index);
+  }
+}
+

@@ -1,57 +1,17 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { CI_CONFORMANCE_SEED } from "@projectionkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MUTATIONS } from "./mutants/broken-backends.js";
+import { MUTANTS } from "./mutants/catalogue.js";
+import { clausesOf, clauseCoverage, coverageMarkdown, kitTests, namedTests, needsMutant, type KitTest } from "./support/clause-coverage.js";
+import { isProperty, runKitOnMutants, type KitTestResult } from "./support/mutant-run.js";
 
-const run = promisify(execFile);
-const vitestCli = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
-const config = fileURLToPath(new URL("mutants/vitest.config.ts", import.meta.url));
-
-interface TestReport {
-  readonly suite: string;
-  readonly title: string;
-  readonly status: string;
-  readonly failure: string;
-}
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const coverageFile = join(root, "COVERAGE.md");
 
 let folder = "";
-
-/**
- * Runs the kit against the broken backends in a child vitest (K6) and returns each test's result.
- * The child gets a clean environment for the kit's settings, plus `environment`.
- */
-async function runKit(environment: Record<string, string>, filter?: string): Promise<TestReport[]> {
-  const output = join(folder, `report-${Math.random().toString(16).slice(2)}.json`);
-  const env: Record<string, string | undefined> = { ...process.env, CI: "", CONFORMANCE_SEED: "", CONFORMANCE_RUNS: "", CONFORMANCE_PATH: "", ...environment };
-  const args = [vitestCli, "run", "--config", config, "--reporter=json", `--outputFile=${output}`, ...(filter === undefined ? [] : ["-t", filter])];
-  // The child fails (exit code 1) whenever a mutant is caught, which is the point.
-  await run(process.execPath, args, { env, maxBuffer: 64 * 1024 * 1024 }).catch((error: { code?: unknown }) => {
-    if (error.code !== 1) {
-      throw error;
-    }
-  });
-  const report = JSON.parse(await readFile(output, "utf8")) as {
-    testResults: Array<{ assertionResults: Array<{ ancestorTitles: string[]; title: string; status: string; failureMessages: string[] }> }>;
-  };
-  return report.testResults.flatMap((file) =>
-    file.assertionResults.map((test) => ({
-      suite: test.ancestorTitles.join(" > "),
-      title: test.title,
-      status: test.status,
-      failure: test.failureMessages.join("\n"),
-    })),
-  );
-}
-
-function mutantOf(test: TestReport): string | undefined {
-  return /mutant:([a-z-]+)/.exec(test.suite)?.[1];
-}
 
 function counterexample(failure: string): string | undefined {
   return /Counterexample: ([\s\S]*?)\nShrunk/.exec(failure)?.[1];
@@ -65,21 +25,32 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-describe("K6: the kit catches deliberately broken backends", () => {
-  let results: TestReport[] = [];
+describe("K6/K7: the kit catches deliberately broken backends, and each clause's tests catch one that breaks it", () => {
+  let results: KitTestResult[] = [];
+  let tests: KitTest[] = [];
 
   beforeAll(async () => {
-    results = await runKit({ CONFORMANCE_SEED: String(CI_CONFORMANCE_SEED) });
-  }, 120_000);
+    results = await runKitOnMutants(folder, { CONFORMANCE_SEED: String(CI_CONFORMANCE_SEED) });
+    tests = kitTests(results, MUTANTS);
+    // Which tests catch which mutant: the tests of the clauses it breaks, and every property.
+    const lines = MUTANTS.map((mutant) => {
+      const catching = tests.filter((test) => test.catches.includes(mutant.name));
+      const own = catching.filter((test) => clausesOf(test.title).some((id) => mutant.breaks.includes(id)));
+      const properties = catching.filter(isProperty);
+      const named = [...new Set([...own, ...properties])].map((test) => `    ${test.suite}: ${test.title}`);
+      return [`${mutant.name} (breaks ${mutant.breaks.join(", ")}): caught by ${catching.length - properties.length} examples and ${properties.length} properties`, ...named].join("\n");
+    });
+    console.log(`The kit against ${MUTANTS.length} mutants (seed ${CI_CONFORMANCE_SEED}):\n${lines.join("\n")}`);
+  }, 240_000);
 
   it("K6: the control backend (no mutation) passes every test of both suites", () => {
-    const control = results.filter((test) => mutantOf(test) === "none");
-    expect(control.filter((test) => test.status === "passed").length).toBeGreaterThan(30);
-    expect(control.filter((test) => test.status === "failed").map((test) => test.title)).toEqual([]);
+    const control = results.filter((test) => test.backend === "none");
+    expect(control.filter((test) => test.status === "passed").length).toBeGreaterThan(40);
+    expect(control.filter((test) => test.status === "failed").map((test) => `${test.title}\n${test.failure}`)).toEqual([]);
   });
 
   it("K2: a backend that declares no concurrency, no stored-version reports and no faults passes, and sees those tests skipped with the reason", () => {
-    const minimal = results.filter((test) => test.suite.includes("control:minimal"));
+    const minimal = results.filter((test) => test.backend === "minimal");
     expect(minimal.filter((test) => test.status === "failed").map((test) => test.title)).toEqual([]);
     const skipped = minimal.filter((test) => test.status !== "passed");
     expect(skipped.map((test) => test.title.replace(/:.*/, "")).sort()).toEqual(["H6", "H7", "H7", "K3/H6", "K3/R6", "K4", "K4", "K4", "R6"]);
@@ -88,29 +59,64 @@ describe("K6: the kit catches deliberately broken backends", () => {
     }
   });
 
-  for (const mutation of MUTATIONS.filter((m) => m !== "none")) {
-    it(`K6: the mutant "${mutation}" is caught by an example test and by a model-based property`, () => {
-      const failed = results.filter((test) => mutantOf(test) === mutation && test.status === "failed");
-      expect(failed.filter((test) => !test.title.startsWith("K3")).length, "example tests that caught it").toBeGreaterThan(0);
-      expect(failed.filter((test) => test.title.startsWith("K3")).length, "properties that caught it").toBeGreaterThan(0);
+  it("K6: there are at least 12 mutants, each with a different name", () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+  });
+
+  for (const mutant of MUTANTS) {
+    it(`K6/K7: the mutant "${mutant.name}" is caught by an example, by a property, and by a test of a clause it breaks (${mutant.breaks.join(", ")})`, () => {
+      const catching = tests.filter((test) => test.catches.includes(mutant.name));
+      expect(catching.filter((test) => !isProperty(test)).map((test) => test.title), "examples that caught it").not.toEqual([]);
+      expect(catching.filter(isProperty).map((test) => test.title), "properties that caught it").not.toEqual([]);
+      const own = catching.filter((test) => clausesOf(test.title).some((id) => mutant.breaks.includes(id)));
+      expect(own.map((test) => test.title), `tests of ${mutant.breaks.join(", ")} that caught it`).not.toEqual([]);
+      if (mutant.foundBy !== undefined) {
+        const { foundBy } = mutant;
+        expect(catching.filter((test) => clausesOf(test.title).includes(foundBy)).map((test) => test.title), `tests of ${foundBy} that caught it`).not.toEqual([]);
+      }
     });
   }
+
+  it("K7: every clause of the contract has a mutant that breaks it and that its tests catch; every other clause has a test", async () => {
+    const coverage = clauseCoverage(tests, MUTANTS, await namedTests(root));
+    expect(coverage.filter((entry) => needsMutant(entry.id) && entry.breakingCaught.length === 0).map((entry) => entry.id), "contract clauses without a caught mutant").toEqual([]);
+    expect(coverage.filter((entry) => entry.kitTests.length + entry.otherTests.length === 0).map((entry) => entry.id), "clauses without a test").toEqual([]);
+    expect(coverage.filter((entry) => needsMutant(entry.id)).map((entry) => entry.id)).toEqual(expect.arrayContaining(["R1", "R7", "H1", "H7"]));
+  });
+
+  it("K7: COVERAGE.md is the table generated from this run (npm run coverage:clauses)", async () => {
+    const table = coverageMarkdown(clauseCoverage(tests, MUTANTS, await namedTests(root)), MUTANTS, tests);
+    if (process.env["UPDATE_COVERAGE"] === "1") {
+      await writeFile(coverageFile, table);
+    }
+    expect(await readFile(coverageFile, "utf8"), "COVERAGE.md is out of date: run npm run coverage:clauses").toBe(table);
+  });
+});
+
+describe("K7: clause ids in test titles", () => {
+  it("K7: clause ids and ranges are read from test titles", () => {
+    expect(clausesOf("K3/R1–R5: any history")).toEqual(["K3", "R1", "R2", "R3", "R4", "R5"]);
+    expect(clausesOf("H2/M1: a throwing handler")).toEqual(["H2", "M1"]);
+    expect(clausesOf("D10: batching; not a clause: X9, §8.1")).toEqual(["D10"]);
+    expect(needsMutant("R7") && needsMutant("H1") && !needsMutant("D1") && !needsMutant("K9")).toBe(true);
+  });
 });
 
 describe("K5: a failure is replayed by the seed it prints", () => {
   it("K5: CONFORMANCE_SEED set to the printed seed reproduces the same counterexample, and CONFORMANCE_PATH goes straight to it", async () => {
-    const filter = "mutant:read-then-write.*K3/H6";
-    const first = (await runKit({}, filter)).find((test) => test.status === "failed");
+    const filter = "mutant:read-then-write.*K3/.*H6";
+    const first = (await runKitOnMutants(folder, {}, filter)).find((test) => test.status === "failed");
     const printed = /Replay with: CONFORMANCE_SEED=(-?\d+) CONFORMANCE_PATH=(\S+)/.exec(first?.failure ?? "");
     expect(printed, `the failure must print how to replay it:\n${first?.failure}`).not.toBeNull();
     const [, seed = "", path = ""] = printed ?? [];
     const original = counterexample(first?.failure ?? "");
     expect(original).toBeDefined();
 
-    const again = (await runKit({ CONFORMANCE_SEED: seed }, filter)).find((test) => test.status === "failed");
+    const again = (await runKitOnMutants(folder, { CONFORMANCE_SEED: seed }, filter)).find((test) => test.status === "failed");
     expect(counterexample(again?.failure ?? "")).toBe(original);
 
-    const direct = (await runKit({ CONFORMANCE_SEED: seed, CONFORMANCE_PATH: path }, filter)).find((test) => test.status === "failed");
+    const direct = (await runKitOnMutants(folder, { CONFORMANCE_SEED: seed, CONFORMANCE_PATH: path }, filter)).find((test) => test.status === "failed");
     expect(counterexample(direct?.failure ?? "")).toBe(original);
     expect(direct?.failure).toContain("Property failed after 1 tests");
   }, 120_000);

@@ -86,10 +86,16 @@ function memoryProbeBackend({ pause }: BackendContext): ProjectionBackend {
   };
 }
 
+// Room for deep runs (CONFORMANCE_RUNS=1000) on a busy machine; the default runs take a second.
+const timeout = 120_000;
+
+// The memory store takes resources and versions of any length, so neither declares a maximum
+// (maxResourceBytes, maxVersionBytes): the kit goes up to its own cap.
 describeResourceRepositoryConformance({
   name: "MemoryResourceRepository",
   create: () => ({ repository: new MemoryResourceRepository() }),
   capabilities: { concurrentCalls: true, reportsStoredVersion: true },
+  timeout,
 });
 
 describeProjectionConformance({
@@ -97,6 +103,7 @@ describeProjectionConformance({
   create: memoryProbeBackend,
   // The memory store has no capacity to exceed, so it cannot be throttled.
   capabilities: { concurrentCalls: true, reportsStoredVersion: true, faults: ["before-commit", "lost-response"] },
+  timeout,
 });
 
 describe("memory commit hooks", () => {

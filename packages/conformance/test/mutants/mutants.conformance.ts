@@ -1,19 +1,29 @@
 import { describeProjectionConformance, describeResourceRepositoryConformance } from "@projectionkit/conformance";
-import { brokenProjection, brokenRepository, MUTATIONS } from "./broken-backends.js";
+import { brokenProjection } from "./broken-projection.js";
+import { brokenRepository } from "./broken-repository.js";
+import { MUTANTS, type Mutation } from "./catalogue.js";
 
 // Not a test file of the normal run: test/mutants.test.ts runs it in a child vitest and checks
 // that the kit fails every mutant and passes the control ("none").
-for (const mutation of MUTATIONS) {
-  describeResourceRepositoryConformance({
-    name: `mutant:${mutation}`,
-    create: () => ({ repository: brokenRepository(mutation) }),
-    capabilities: { concurrentCalls: true, reportsStoredVersion: true },
-  });
+
+function register(mutation: Mutation, layer: "version-store" | "projection"): void {
+  if (layer === "version-store") {
+    describeResourceRepositoryConformance({
+      name: `mutant:${mutation}`,
+      create: () => ({ repository: brokenRepository(mutation) }),
+      capabilities: { concurrentCalls: true, reportsStoredVersion: true },
+    });
+  }
   describeProjectionConformance({
     name: `mutant:${mutation}`,
     create: (context) => brokenProjection(mutation, context),
     capabilities: { concurrentCalls: true, reportsStoredVersion: true, faults: ["before-commit", "lost-response"] },
   });
+}
+
+register("none", "version-store");
+for (const mutant of MUTANTS) {
+  register(mutant.name, mutant.layer);
 }
 
 // A correct backend that declares the least it can: the kit must skip, visibly, what needs more.

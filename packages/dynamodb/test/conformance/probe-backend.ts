@@ -17,7 +17,7 @@ import {
   type RepositoryBackend,
 } from "@projectionkit/conformance";
 import { isProjectionKitError } from "@projectionkit/core";
-import { documentItem, dynamoProjection, DynamoResourceRepository, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+import { documentItem, dynamoProjection, DynamoResourceRepository, MAX_PARTITION_KEY_BYTES, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { injectFault, lostResponseError, serviceException, type FaultPlan } from "../support/faults.js";
 
 /**
@@ -26,14 +26,23 @@ import { injectFault, lostResponseError, serviceException, type FaultPlan } from
  * injected by client middleware around real requests.
  */
 
+/** The UTF-8 length of the backends' handler keys: `randomUUID()`, 36 ASCII characters. */
+const HANDLER_KEY_BYTES = 36;
+
 /**
  * What the DynamoDB backends can do: calls may run concurrently, a conflict reports the stored
  * version (read from `ALL_OLD` of the failed condition), and all three faults can be injected.
+ *
+ * Resources can be as long as the version item's key allows: 2048 bytes, minus the handler key
+ * and the space after it (D1, D3). Versions could be almost 400 KB (the item limit, less the key
+ * and the token); the kit goes up to 4 KB, which keeps its runs fast.
  */
 export const DYNAMO_CAPABILITIES: BackendCapabilities = Object.freeze({
   concurrentCalls: true,
   reportsStoredVersion: true,
   faults: Object.freeze(["before-commit", "lost-response", "throttling"] as const),
+  maxResourceBytes: MAX_PARTITION_KEY_BYTES - HANDLER_KEY_BYTES - 1,
+  maxVersionBytes: 4096,
 });
 
 /** The tables a probe projection uses: the adapter's version table and the probe's lists table. */
