@@ -19,9 +19,6 @@ export type FaultCounts = Record<FaultKind, number>;
 /** The issue's rates: 5% throttled, 5% refused, 2% lost after commit, 1% transaction conflict. */
 export const SOAK_FAULT_RATES: FaultRates = Object.freeze({ throttled: 0.05, refused: 0.05, lost: 0.02, conflict: 0.01 });
 
-/** No faults at all. */
-export const NO_FAULTS: FaultRates = Object.freeze({ throttled: 0, refused: 0, lost: 0, conflict: 0 });
-
 const KINDS: readonly FaultKind[] = ["throttled", "refused", "lost", "conflict"];
 
 /**
@@ -80,7 +77,15 @@ export function addFaultCounts(total: FaultCounts, more: Readonly<FaultCounts>):
   }
 }
 
-/** A fault injected into the memory adapter's commit hooks; retryable, as its DynamoDB twin is. */
+/**
+ * A fault injected into the memory adapter's commit hooks; the soak's drivers retry it, as they
+ * retry its DynamoDB twins.
+ *
+ * @example
+ * ```ts
+ * const isRetryable = (error: unknown) => isRetryableError(error) || error instanceof InjectedFault;
+ * ```
+ */
 export class InjectedFault extends Error {
   readonly kind: FaultKind;
 

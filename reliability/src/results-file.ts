@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { arch, cpus, platform, totalmem } from "node:os";
+import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 
 /**
  * Replaces the generated part of a section of a Markdown file, between
@@ -29,7 +29,8 @@ export async function updateResultsSection(path: string, name: string, markdown:
 }
 
 /**
- * Where the results come from: the command, the date, the machine and Node.js.
+ * Where the results come from: the command, the date, the machine, its load when the run ended
+ * (other jobs on the machine slow the figures down) and Node.js.
  *
  * @param command - the command that ran, with its settings.
  * @returns one Markdown paragraph.
@@ -43,5 +44,6 @@ export function runDescription(command: string): string {
   const processors = cpus();
   const model = processors[0]?.model.trim() ?? "unknown processor";
   const memory = `${Math.round(totalmem() / 2 ** 30)} GiB`;
-  return `Command: \`${command}\` · ${new Date().toISOString().slice(0, 10)} · ${processors.length} × ${model}, ${memory}, ${platform()} ${arch()} · Node.js ${process.version}`;
+  const load = loadavg()[0]?.toFixed(1) ?? "?";
+  return `Command: \`${command}\` · ${new Date().toISOString().slice(0, 10)} · ${processors.length} × ${model}, ${memory}, ${platform()} ${arch()}, load average ${load} · Node.js ${process.version}`;
 }
