@@ -44,6 +44,6 @@ export function runDescription(command: string): string {
   const processors = cpus();
   const model = processors[0]?.model.trim() ?? "unknown processor";
   const memory = `${Math.round(totalmem() / 2 ** 30)} GiB`;
-  const load = loadavg()[0]?.toFixed(1) ?? "?";
-  return `Command: \`${command}\` · ${new Date().toISOString().slice(0, 10)} · ${processors.length} × ${model}, ${memory}, ${platform()} ${arch()}, load average ${load} · Node.js ${process.version}`;
+  const [oneMinute = 0, , fifteenMinutes = 0] = loadavg();
+  return `Command: \`${command}\` · ${new Date().toISOString().slice(0, 10)} · ${processors.length} × ${model}, ${memory}, ${platform()} ${arch()}, load average ${oneMinute.toFixed(1)} (1 min) / ${fifteenMinutes.toFixed(1)} (15 min) at the end · Node.js ${process.version}`;
 }
