@@ -42,7 +42,7 @@ export function crashSummary(result: CrashResult, backend: string): string[] {
 export function crashMarkdown(result: CrashResult, backend: string): string {
   const midCommit = result.kills.filter((kill) => kill.moment !== "random").length;
   return [
-    `${result.events} events over ${result.streams} streams on ${backend}, ${result.workers} worker processes, ${result.kills.length} SIGKILLs (${midCommit} with a commit on the wire), ${result.processes} processes started, ${result.commits} commits applied, ${result.seconds.toFixed(1)} s.`,
+    `${result.events} events over ${result.streams} streams on ${backend}, ${result.workers} worker processes, ${result.kills.length} SIGKILLs (${midCommit} with a commit on the wire), ${result.processes} processes started, ${result.commits} commits applied by the emulator (one per event when nothing doubles), ${result.seconds.toFixed(1)} s.`,
     "",
     "| kill | worker | after commits | how it landed | its replacement resumed with |",
     "|---:|---:|---:|---|---|",

@@ -33,7 +33,7 @@ describe("the soak's check catches a broken projection", () => {
 describe("the crash run's check catches a broken projection", () => {
   it("split: a worker killed after its version commit and before its read-model write loses the event", async () => {
     await using dynalite = await startDynalite();
-    const result = await runCrash({ endpoint: dynalite.endpoint, streams: 8, eventsPerStream: 25, kills: 1, seed: 11, breakage: "split" });
+    const result = await runCrash({ endpoint: dynalite.endpoint, streams: 4, eventsPerStream: 30, workers: 2, kills: 1, seed: 11, breakage: "split" });
     expect(result.kills).toMatchObject([{ moment: "after-apply", commit: { operation: "UpdateItem", applied: true } }]);
     expect(result.check.passed).toBe(false);
     expect(result.check.lost).toBeGreaterThan(0);
