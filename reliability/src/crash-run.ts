@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createDynamoDBLocalClient } from "@projectionkit/dynamodb-testing";
@@ -96,11 +97,19 @@ export function killPlan(kills: number): KillMoment[] {
  * ```
  */
 export async function runCrash(options: CrashOptions): Promise<CrashResult> {
+  const admin = createDynamoDBLocalClient(options.endpoint, { maxAttempts: 3 });
+  try {
+    return await crashWith(admin, options);
+  } finally {
+    admin.destroy();
+  }
+}
+
+async function crashWith(admin: DynamoDBClient, options: CrashOptions): Promise<CrashResult> {
   const started = performance.now();
   const slots = options.workers ?? 4;
   const history = makeDepositHistory(options.streams, options.eventsPerStream, seededRandom(options.seed));
   const random = seededRandom(options.seed + 1);
-  const admin = createDynamoDBLocalClient(options.endpoint, { maxAttempts: 3 });
   const tables = ledgerTables("crash");
   await createLedgerTables(admin, tables);
   const gate = await CommitGate.start(options.endpoint, tables.versions);
@@ -113,6 +122,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
   const exits = new Map<number, Promise<void>>();
   let processes = 0;
   let failure: Error | undefined;
+  let stopping = false;
   let wake: () => void = () => {};
   const changed = () => new Promise<void>((resolve) => (wake = resolve));
 
@@ -151,7 +161,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
           if (signal === "SIGKILL") {
             // Killed by this run: a replacement takes over the slot at once.
             generations[slot] = (generations[slot] ?? 0) + 1;
-            if (failure === undefined) start(slot);
+            if (failure === undefined && !stopping) start(slot);
           } else if (code === 0) {
             finished.add(slot);
           } else {
@@ -201,17 +211,16 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
       await changed();
     }
   } finally {
+    stopping = true;
     options.signal?.removeEventListener("abort", abort);
     for (const child of running.values()) child.kill("SIGKILL");
     await Promise.all(exits.values());
     await gate.close();
   }
   if (failure !== undefined) {
-    admin.destroy();
     throw failure;
   }
   const check = checkFold(await readDynamoLedger(admin, tables, history.streams), history.expected);
-  admin.destroy();
   return {
     events: history.events.length,
     streams: history.streams.length,
