@@ -54,6 +54,8 @@ describe.each(SOAK_MODES)("soak, 2,000 events, $name: the read model is the fold
     expectExactFold(result);
     expect(result.observed.get("ERR_THROTTLED")).toBeGreaterThan(0);
     expect(result.observed.get("ERR_TRANSACTION_CONFLICT")).toBeGreaterThan(0);
+    // A refused connection never reached DynamoDB: a retryable request failure, not an ambiguous commit (E3).
+    expect(result.observed.get("ERR_DYNAMODB_REQUEST_FAILED")).toBeGreaterThan(0);
   });
 
   describeOnDynamoDBLocal("DynamoDB Local", () => {
