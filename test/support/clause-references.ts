@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 
 /** Where the repository cites clauses: folders searched whole, and the Markdown files at its root. */
-const FOLDERS = ["packages", "examples", "bench", "test", "docs"];
+const FOLDERS = ["packages", "examples", "bench", "reliability", "test", "docs"];
 const SKIP = new Set(["node_modules", "dist", ".turbo"]);
 /** Generated folders (ignored by git): the API reference that `npm run docs` writes. */
 const SKIP_PATHS = new Set([join("docs", "api")]);

@@ -1,0 +1,19 @@
+/** How the workers' drivers commit: one event per commit, or runs of a stream together (G8). */
+export interface SoakMode {
+  readonly name: "unbatched" | "batched";
+  /** The driver's `maxBatchSize`: `1` turns batching off. */
+  readonly maxBatchSize: number;
+}
+
+/** One `handleEvent` per event. */
+export const UNBATCHED: SoakMode = Object.freeze({ name: "unbatched", maxBatchSize: 1 });
+
+/** Runs of up to 25 events of one stream per `handleEventBatch`. */
+export const BATCHED: SoakMode = Object.freeze({ name: "batched", maxBatchSize: 25 });
+
+/**
+ * The modes the soak runs. The `DeliveryDriver` on this branch has no `maxBatchSize` yet and
+ * delivers one event per `handleEvent`: only {@link UNBATCHED} runs. When it has the option, add
+ * {@link BATCHED} here and pass `maxBatchSize: mode.maxBatchSize` in `soak-run.ts`.
+ */
+export const SOAK_MODES: readonly SoakMode[] = [UNBATCHED];
