@@ -12,7 +12,9 @@ import { forEachCall, withBackend } from "./support.js";
  *
  * @example
  * ```ts
- * test("R1: …", async ({ repository, limits }: RepositoryExample) => { … });
+ * test("R1: …", async ({ repository, limits }: RepositoryExample) => {
+ *   // …
+ * });
  * ```
  */
 export interface RepositoryExample {
@@ -31,7 +33,9 @@ export interface RepositoryExample {
  *
  * @example
  * ```ts
- * test("H2: …", async ({ backend, limits }: ProjectionExample) => { … });
+ * test("H2: …", async ({ backend, limits }: ProjectionExample) => {
+ *   // …
+ * });
  * ```
  */
 export interface ProjectionExample {
@@ -60,7 +64,9 @@ function isolationMessage(neighbour: Neighbour, what: string): string {
  * @example
  * ```ts
  * const test = repositoryExampleTest(options);
- * test("R1: …", async ({ repository }) => { … });
+ * test("R1: …", async ({ repository }) => {
+ *   // …
+ * });
  * ```
  */
 export function repositoryExampleTest(options: RepositoryConformanceOptions): (title: string, body: (example: RepositoryExample) => Promise<void>) => void {
@@ -95,7 +101,9 @@ export function repositoryExampleTest(options: RepositoryConformanceOptions): (t
  * @example
  * ```ts
  * const test = projectionExampleTest(options);
- * test("H2: …", async ({ backend }) => { … });
+ * test("H2: …", async ({ backend }) => {
+ *   // …
+ * });
  * ```
  */
 export function projectionExampleTest(options: ProjectionConformanceOptions): (title: string, body: (example: ProjectionExample) => Promise<void>) => void {

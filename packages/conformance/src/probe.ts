@@ -41,7 +41,7 @@ export interface ProbeEvent extends ProjectionEvent {
  * ```ts
  * const create = async ({ pause }: BackendContext) => ({
  *   handler: memoryProjection(probeHandler(pause)),
- *   readList: async (list) => …,
+ *   readList: async (list) => readRows(list),
  * });
  * ```
  */

@@ -59,7 +59,9 @@ export function offsetVersion(offset: number): Version {
  *
  * @example
  * ```ts
- * await withBackend(options.create, async ({ repository }) => { … });
+ * await withBackend(options.create, async ({ repository }) => {
+ *   // …
+ * });
  * ```
  */
 export async function withBackend<B extends { readonly teardown?: (() => void | Promise<void>) | undefined }, T>(
@@ -82,7 +84,7 @@ export async function withBackend<B extends { readonly teardown?: (() => void | 
  *
  * @example
  * ```ts
- * const outcome = await settle(handler.handleEvent(...));
+ * const outcome = await settle(handler.handleEvent(resource, current, next, scope, event));
  * ```
  */
 export async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {

@@ -71,7 +71,14 @@ export interface DynamoDBLocal extends AsyncDisposable {
  *
  * const ddb = await startDynamoDBLocal();
  * try {
- *   await ddb.client.send(new CreateTableCommand({ … }));
+ *   await ddb.client.send(
+ *     new CreateTableCommand({
+ *       TableName: "Balances",
+ *       AttributeDefinitions: [{ AttributeName: "account", AttributeType: "S" }],
+ *       KeySchema: [{ AttributeName: "account", KeyType: "HASH" }],
+ *       BillingMode: "PAY_PER_REQUEST",
+ *     }),
+ *   );
  * } finally {
  *   await ddb.stop();
  * }

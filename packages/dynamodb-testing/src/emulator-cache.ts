@@ -149,11 +149,6 @@ export async function ensureDynamoDBLocal(options?: EnsureDynamoDBLocalOptions):
  * Fetches the emulator's npm archive into `destination` (an empty folder).
  *
  * @internal
- *
- * @example
- * ```ts
- * const pack: PackEmulator = (destination, signal) => npmPackEmulator(destination, signal);
- * ```
  */
 export type PackEmulator = (destination: string, signal: AbortSignal | undefined) => Promise<void>;
 
@@ -161,11 +156,6 @@ export type PackEmulator = (destination: string, signal: AbortSignal | undefined
  * What {@link installEmulator} does I/O with; tests replace them.
  *
  * @internal
- *
- * @example
- * ```ts
- * const dependencies: EmulatorInstallDependencies = { pack: npmPackEmulator, notify: () => {} };
- * ```
  */
 export interface EmulatorInstallDependencies {
   /** Fetches the archive. Default {@link npmPackEmulator}. */
@@ -178,11 +168,6 @@ export interface EmulatorInstallDependencies {
  * Options of {@link installEmulator}, already validated.
  *
  * @internal
- *
- * @example
- * ```ts
- * const options: InstallEmulatorOptions = { cacheDirectory: "/tmp/ddb", signal: undefined };
- * ```
  */
 export interface InstallEmulatorOptions {
   /** An absolute cache directory. */
@@ -203,11 +188,6 @@ const defaultDependencies: EmulatorInstallDependencies = {
  * @param options - validated options.
  * @param dependencies - how to fetch the archive and print the notice.
  * @returns where the emulator is.
- *
- * @example
- * ```ts
- * await installEmulator({ cacheDirectory: "/tmp/ddb", signal: undefined }, { pack, notify: () => {} });
- * ```
  */
 export async function installEmulator(
   options: InstallEmulatorOptions,
@@ -250,11 +230,6 @@ export async function installEmulator(
  * @internal
  * @param destination - an existing folder for the archive.
  * @param signal - kills npm when aborted.
- *
- * @example
- * ```ts
- * await npmPackEmulator("/tmp/staging", undefined);
- * ```
  */
 export async function npmPackEmulator(destination: string, signal: AbortSignal | undefined): Promise<void> {
   const windows = process.platform === "win32";

@@ -21,11 +21,6 @@ export interface FindFreePortOptions {
  * @internal
  * @param options - an abort signal.
  * @returns a port number in the ephemeral range.
- *
- * @example
- * ```ts
- * const port = await findFreePort();
- * ```
  */
 export async function findFreePort(options: FindFreePortOptions = {}): Promise<number> {
   const { signal } = options;

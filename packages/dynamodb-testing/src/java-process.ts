@@ -8,11 +8,6 @@ import { OutputTail } from "./output-tail.js";
  * Options of {@link spawnJava}.
  *
  * @internal
- *
- * @example
- * ```ts
- * const options: SpawnJavaOptions = { javaPath: "java", args: ["-version"] };
- * ```
  */
 export interface SpawnJavaOptions {
   /** The `java` executable. */
@@ -27,11 +22,6 @@ export interface SpawnJavaOptions {
  * How a Java process ended.
  *
  * @internal
- *
- * @example
- * ```ts
- * const exit: JavaExit = { code: 1, signal: null };
- * ```
  */
 export interface JavaExit {
   /** The exit code, or `null` when killed by a signal. */
@@ -45,12 +35,6 @@ export interface JavaExit {
  * exits normally or is terminated by SIGINT, SIGTERM or SIGHUP, so that tests leave no JVM behind.
  *
  * @internal
- *
- * @example
- * ```ts
- * const java = await spawnJava({ javaPath: "java", args: ["-jar", "app.jar"] });
- * await java.kill();
- * ```
  */
 export interface JavaProcess {
   /** The operating-system process id. */
@@ -76,11 +60,6 @@ export interface JavaProcess {
  *
  * @internal
  * @returns a path or a command name.
- *
- * @example
- * ```ts
- * spawn(defaultJavaPath(), ["-version"]);
- * ```
  */
 export function defaultJavaPath(): string {
   const javaHome = process.env["JAVA_HOME"];
@@ -97,11 +76,6 @@ export function defaultJavaPath(): string {
  * @param options - the executable, its arguments and a line callback.
  * @returns the supervised process.
  * @throws {@link JavaNotFoundError} when the executable does not exist or cannot be run.
- *
- * @example
- * ```ts
- * const java = await spawnJava({ javaPath: "java", args: ["-jar", "DynamoDBLocal.jar", "-inMemory"] });
- * ```
  */
 export async function spawnJava(options: SpawnJavaOptions): Promise<JavaProcess> {
   const { javaPath, args, onLine } = options;

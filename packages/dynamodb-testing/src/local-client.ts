@@ -41,6 +41,12 @@ export const DYNAMODB_LOCAL_REGION = "us-east-1";
  * import { inject } from "vitest";
  * import { createDynamoDBLocalClient } from "@projectionkit/dynamodb-testing";
  *
+ * declare module "vitest" {
+ *   export interface ProvidedContext {
+ *     dynamodbLocalEndpoint: string;
+ *   }
+ * }
+ *
  * const client = createDynamoDBLocalClient(inject("dynamodbLocalEndpoint"), { maxAttempts: 3 });
  * ```
  */

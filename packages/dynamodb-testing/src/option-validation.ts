@@ -10,11 +10,6 @@ import { InvalidArgumentError, requireKnownKeys } from "@projectionkit/core";
  * @param knownKeys - the option names the function accepts.
  * @returns the options as a record, empty when absent.
  * @throws `InvalidArgumentError` when `value` is not an object or has an unknown key.
- *
- * @example
- * ```ts
- * const raw = requireOptionsObject(options, "options", ["signal"]);
- * ```
  */
 export function requireOptionsObject(
   value: unknown,
@@ -38,11 +33,6 @@ export function requireOptionsObject(
  * @param argument - its name for the error, e.g. `"options.javaPath"`.
  * @returns the string, or `undefined` when absent.
  * @throws `InvalidArgumentError` for anything else.
- *
- * @example
- * ```ts
- * const javaPath = optionalNonEmptyString(raw["javaPath"], "options.javaPath");
- * ```
  */
 export function optionalNonEmptyString(value: unknown, argument: string): string | undefined {
   if (value === undefined) {
@@ -63,11 +53,6 @@ export function optionalNonEmptyString(value: unknown, argument: string): string
  * @param argument - its name for the error, e.g. `"options.signal"`.
  * @returns the signal, or `undefined` when absent.
  * @throws `InvalidArgumentError` when not an `AbortSignal`; the abort reason when aborted.
- *
- * @example
- * ```ts
- * const signal = optionalSignal(raw["signal"], "options.signal");
- * ```
  */
 export function optionalSignal(value: unknown, argument: string): AbortSignal | undefined {
   if (value === undefined) {
@@ -90,11 +75,6 @@ export function optionalSignal(value: unknown, argument: string): AbortSignal | 
  * @param max - the largest allowed value.
  * @returns the number, or `undefined` when absent.
  * @throws `InvalidArgumentError` when not an integer in `[min, max]`.
- *
- * @example
- * ```ts
- * const port = optionalInteger(raw["port"], "options.port", 0, 65_535);
- * ```
  */
 export function optionalInteger(value: unknown, argument: string, min: number, max: number): number | undefined {
   if (value === undefined) {
@@ -115,11 +95,6 @@ export function optionalInteger(value: unknown, argument: string, min: number, m
  * @param argument - its name for the error, e.g. `"options.clientConfig"`.
  * @returns the object, or `undefined` when absent.
  * @throws `InvalidArgumentError` for anything else.
- *
- * @example
- * ```ts
- * const clientConfig = optionalObject(raw["clientConfig"], "options.clientConfig");
- * ```
  */
 export function optionalObject(value: unknown, argument: string): object | undefined {
   if (value === undefined) {

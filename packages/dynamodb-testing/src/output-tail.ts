@@ -23,15 +23,6 @@ const MAX_LINE_LENGTH = 2_000;
  * on a full pipe.
  *
  * @internal
- *
- * @example
- * ```ts
- * const tail = new OutputTail({ maxLines: 20 });
- * tail.follow(child.stdout);
- * tail.follow(child.stderr);
- * // later
- * console.error(tail.text());
- * ```
  */
 export class OutputTail {
   readonly #maxLines: number;

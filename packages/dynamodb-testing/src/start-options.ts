@@ -60,11 +60,6 @@ export interface StartDynamoDBLocalOptions {
  * {@link StartDynamoDBLocalOptions} validated, with defaults applied.
  *
  * @internal
- *
- * @example
- * ```ts
- * const { port, javaPath } = resolveStartOptions(options);
- * ```
  */
 export interface ResolvedStartOptions {
   /** The port, or `undefined` to choose a free one. */
@@ -93,11 +88,6 @@ const MAX_TIMER_MS = 2_147_483_647;
  * @returns the resolved options.
  * @throws `InvalidArgumentError` naming the first malformed option, e.g. `options.port`.
  * @throws the signal's reason when `options.signal` is already aborted.
- *
- * @example
- * ```ts
- * resolveStartOptions({ port: 70_000 }); // throws ERR_INVALID_ARGUMENT, argument "options.port"
- * ```
  */
 export function resolveStartOptions(options: StartDynamoDBLocalOptions | undefined): ResolvedStartOptions {
   const raw = requireOptionsObject(options, "options", KNOWN_OPTIONS);

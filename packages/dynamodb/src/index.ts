@@ -16,14 +16,16 @@
  * import { createEventScope, streamEventVersions } from "@projectionkit/core";
  * import { createTable, documentItem, dynamoProjection } from "@projectionkit/dynamodb";
  *
+ * type MoneyDeposited = { type: "MoneyDeposited"; account: string; amount: number };
+ *
  * const client = new DynamoDBClient({});
  * await createTable(client, "ProjectionVersions");
- * const projection = dynamoProjection(client, "ProjectionVersions", {
+ * const projection = dynamoProjection<MoneyDeposited>(client, "ProjectionVersions", {
  *   configure(c) {
  *     c.identity("balances", "0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11");
  *     c.handlesEvents("MoneyDeposited");
  *   },
- *   handleEvent: (_scope, event: { type: "MoneyDeposited"; account: string; amount: number }) => [
+ *   handleEvent: (_scope, event) => [
  *     documentItem({
  *       Update: {
  *         TableName: "Balances",

@@ -55,10 +55,6 @@ const NUMBER_SYNTAX = /^\s*([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/;
  * @param text - the number as sent to DynamoDB, e.g. `"-0012.3400"` or `"1.5E3"`.
  * @returns its sign, significant digits and decimal point, or `undefined`.
  *
- * @example
- * ```ts
- * parseDynamoNumber("-0012.3400"); // { negative: true, digits: "1234", point: 2n }
- * ```
  * @internal
  */
 export function parseDynamoNumber(text: string): NumberParts | undefined {
@@ -244,10 +240,6 @@ export function itemSize(item: Record<string, AttributeValue>, argument = "item"
  * @returns `"Put"`, `"Update"`, `"Delete"` or `"ConditionCheck"`.
  * @throws `InvalidArgumentError` naming `argument` (or its field) otherwise.
  *
- * @example
- * ```ts
- * transactActionKind({ Delete: { TableName: "T", Key: { pk: { S: "a" } } } }, "items[0]"); // "Delete"
- * ```
  * @internal
  */
 export function transactActionKind(action: TransactWriteItem, argument: string): TransactActionKind {

@@ -12,10 +12,6 @@ interface WithCapacityInput {
  *
  * @internal
  * @param command - an SDK command of an operation that takes `ReturnConsumedCapacity`.
- * @example
- * ```ts
- * if (onRequest !== undefined) askForCapacity(command);
- * ```
  */
 export function askForCapacity(command: WithCapacityInput): void {
   command.input.ReturnConsumedCapacity ??= "TOTAL";
@@ -32,10 +28,6 @@ export function askForCapacity(command: WithCapacityInput): void {
  * @param operation - the operation's name, e.g. `"TransactWriteItems"`.
  * @param answer - the SDK's output or error.
  * @param succeeded - whether `answer` is an output.
- * @example
- * ```ts
- * reportRequestCost(options.onRequest, "GetItem", output, true);
- * ```
  */
 export function reportRequestCost(
   onRequest: ((cost: RequestCost) => void) | undefined,

@@ -77,11 +77,6 @@ const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
 /**
  * The checked options of a table operation, defaults filled in.
  *
- * @example
- * ```ts
- * const { signal, wait, waitTimeoutMs, decorators } = resolveDeleteTableOptions(options);
- * ```
- *
  * @internal
  */
 export interface ResolvedTableOptions<I> {
@@ -94,11 +89,6 @@ export interface ResolvedTableOptions<I> {
 /**
  * The checked options of `createTable`.
  *
- * @example
- * ```ts
- * const key = resolveCreateTableOptions({ attributeNames: { key: "pk" } }).attributeNames.key; // "pk"
- * ```
- *
  * @internal
  */
 export interface ResolvedCreateTableOptions extends ResolvedTableOptions<CreateTableCommandInput> {
@@ -108,12 +98,6 @@ export interface ResolvedCreateTableOptions extends ResolvedTableOptions<CreateT
 /**
  * Checks the options of `createTable` and fills in defaults; then throws the signal's reason if it
  * is already aborted. No I/O.
- *
- * @example
- * ```ts
- * resolveCreateTableOptions(undefined).waitTimeoutMs; // 120000
- * resolveCreateTableOptions({ wait: "yes" } as never); // throws InvalidArgumentError("options.wait", …)
- * ```
  *
  * @internal
  */
@@ -127,11 +111,6 @@ export function resolveCreateTableOptions(options: CreateTableOptions | undefine
 /**
  * Checks the options of `deleteTable` and fills in defaults; then throws the signal's reason if it
  * is already aborted. No I/O.
- *
- * @example
- * ```ts
- * resolveDeleteTableOptions({ wait: false }).wait; // false
- * ```
  *
  * @internal
  */

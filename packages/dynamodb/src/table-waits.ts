@@ -12,11 +12,6 @@ import { TableNotReadyError } from "./table-errors.js";
  * The time a table operation may spend waiting: all of its waits share one budget, counted from the
  * start of the call.
  *
- * @example
- * ```ts
- * const budget: WaitBudget = { signal: options.signal, startedAt: Date.now(), timeoutMs: 120_000 };
- * ```
- *
  * @internal
  */
 export interface WaitBudget {
@@ -28,11 +23,6 @@ export interface WaitBudget {
 /**
  * What a wait for a table ended with: the state it waited for, or (waiting for `ACTIVE`) a table
  * that is being deleted or is gone, which will never become ACTIVE.
- *
- * @example
- * ```ts
- * const outcome: TableWaitOutcome = await waitForTable(client, "Versions", "ACTIVE", budget);
- * ```
  *
  * @internal
  */
@@ -52,13 +42,6 @@ export type TableWaitOutcome = "ACTIVE" | "DELETING" | "GONE";
  *
  * Polls first at once, then after 1 s, backing off to 5 s. The waiter's timeout becomes
  * `TableNotReadyError`; an abort of the caller's signal rejects with the signal's reason.
- *
- * @example
- * ```ts
- * if ((await waitForTable(client, "Versions", "ACTIVE", budget)) === "DELETING") {
- *   await waitForTable(client, "Versions", "GONE", budget);
- * }
- * ```
  *
  * @internal
  */
@@ -126,11 +109,6 @@ export async function waitForTable(
  * Describes a table; `undefined` when it does not exist. Other errors propagate unchanged, an
  * abort as the signal's reason.
  *
- * @example
- * ```ts
- * const status = (await describeTable(client, "Versions", signal))?.TableStatus; // undefined: no table
- * ```
- *
  * @internal
  */
 export async function describeTable(client: DynamoDBClient, table: string, signal: AbortSignal | undefined): Promise<TableDescription | undefined> {
@@ -148,11 +126,6 @@ export async function describeTable(client: DynamoDBClient, table: string, signa
 
 /**
  * The milliseconds left of the budget; `TableNotReadyError` when none are.
- *
- * @example
- * ```ts
- * const remainingMs = checkBudget("Versions", budget, "ACTIVE");
- * ```
  *
  * @internal
  */

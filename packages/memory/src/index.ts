@@ -11,13 +11,15 @@
  * import { createEventScope, streamEventVersions } from "@projectionkit/core";
  * import { memoryProjection } from "@projectionkit/memory";
  *
- * const projection = memoryProjection({
+ * type Deposited = { type: "Deposited"; amount: number };
+ *
+ * const projection = memoryProjection<{ total: number }, Deposited>({
  *   configure(c) {
  *     c.identity("deposits", "0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11");
  *     c.handlesEvents("Deposited");
  *   },
  *   initialState: { total: 0 },
- *   handleEvent(state, _scope, event: { type: "Deposited"; amount: number }) {
+ *   handleEvent(state, _scope, event) {
  *     state.total += event.amount;
  *   },
  * });

@@ -116,6 +116,9 @@ export interface MemoryProjection<S, E extends ProjectionEvent = ProjectionEvent
  * import { createEventScope, streamEventVersions } from "@projectionkit/core";
  * import { memoryProjection } from "@projectionkit/memory";
  *
+ * type Deposited = { type: "Deposited"; account: string; amount: number };
+ * declare const balances: MemoryProjectionHandler<Record<string, number>, Deposited>;
+ *
  * const projection = memoryProjection(balances);
  * const { resource, current, next } = streamEventVersions("acc-1", 0);
  * await projection.handleEvent(resource, current, next, createEventScope(), {

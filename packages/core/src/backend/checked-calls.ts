@@ -11,7 +11,7 @@ import type { ProjectionEventScope } from "../scopes.js";
  * @example
  * ```ts
  * protected async _resourceVersion(resource: Resource, { signal }: CheckedOptions): Promise<Version> {
- *   return this.#database.readVersion(resource, { signal });
+ *   return readStoredVersion(resource, { signal });
  * }
  * ```
  */
@@ -42,7 +42,10 @@ export interface CheckedConditionalOptions extends CheckedOptions {
  *
  * @example
  * ```ts
- * const { resource, current, next, signal } = this.checkConditionalWrite(r, c, n, options);
+ * async updateResourceVersion(r: Resource, c: VersionInput, n: VersionInput, options?: ConditionalWriteOptions) {
+ *   const { resource, current, next, signal } = this.checkConditionalWrite(r, c, n, options);
+ *   return compareAndSet(resource, current, next, { signal });
+ * }
  * ```
  */
 export interface ConditionalWriteCall extends CheckedConditionalOptions {
@@ -60,7 +63,7 @@ export interface ConditionalWriteCall extends CheckedConditionalOptions {
  * @example
  * ```ts
  * protected async _handleEvent({ resource, current, next, event, signal }: EventCall<AccountEvent>): Promise<boolean> {
- *   return this.#database.transaction({ signal }, (tx) => tx.advance(resource, current, next) && tx.apply(event));
+ *   return transaction({ signal }, (tx) => tx.advance(resource, current, next) && tx.apply(event));
  * }
  * ```
  */
@@ -80,6 +83,7 @@ export interface EventCall<E extends ProjectionEvent = ProjectionEvent> extends 
  * ```ts
  * protected async _handleEventBatch({ resource, deliveries }: EventBatchCall<AccountEvent>): Promise<BatchResult> {
  *   // one transaction: check deliveries[0].current, apply every event, store the last next
+ *   return commitRun(resource, deliveries);
  * }
  * ```
  */

@@ -101,7 +101,7 @@ export abstract class ResourceRepositoryBase implements ResourceRepository {
    * ```ts
    * async updateWithItems(r: Resource, c: VersionInput, n: VersionInput, items: Item[], options?: ConditionalWriteOptions) {
    *   const call = this.checkConditionalWrite(r, c, n, options);
-   *   return this.#commit(call, requireItems(items));
+   *   return commitWithItems(call, requireItems(items));
    * }
    * ```
    */

@@ -57,7 +57,7 @@ export type ProjectionKitErrorCode = keyof ProjectionKitErrorCodes & string;
  *
  * @example
  * ```ts
- * new AmbiguousCommitError("lost response", { cause: err, retryable: true });
+ * const options: ProjectionKitErrorOptions = { cause: err, retryable: true };
  * ```
  */
 export interface ProjectionKitErrorOptions {

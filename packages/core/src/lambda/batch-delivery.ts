@@ -73,10 +73,7 @@ interface Settled {
  * @throws `InvalidArgumentError` for an event without a `Records` array or a record without an
  *   identifier; whatever `deliverAll` throws.
  *
- * @example
- * ```ts
- * return deliverBatch(driver, sqsReader, resolved, event, context);
- * ```
+ * @internal
  */
 export async function deliverBatch<R, E extends ProjectionEvent>(
   driver: DeliveryDriver<E>,

@@ -12,7 +12,9 @@
  * import { driverTelemetry, instrumentProjection } from "@projectionkit/core/telemetry";
  *
  * const driver = new DeliveryDriver(instrumentProjection(projection), { hooks: driverTelemetry() });
- * export const handler = kinesisStreamHandler(driver, { toEvent: (record) => JSON.parse(record.data) });
+ * export const handler = kinesisStreamHandler(driver, {
+ *   toEvent: (_record, data) => JSON.parse(new TextDecoder().decode(data)) as AccountEvent,
+ * });
  * ```
  *
  * @packageDocumentation

@@ -4,10 +4,6 @@ import type { ReturnConsumedCapacity } from "./transact-request.js";
  * One entry of `ConsumedCapacity` in a transaction's response, shaped as DynamoDB Local sends it.
  *
  * @internal
- * @example
- * ```ts
- * const entry: ConsumedCapacityEntry = { TableName: "t", CapacityUnits: 2, WriteCapacityUnits: 2 };
- * ```
  */
 export interface ConsumedCapacityEntry {
   readonly TableName: string;
@@ -21,11 +17,6 @@ export interface ConsumedCapacityEntry {
  * Adds capacity units per table, in order of first use.
  *
  * @internal
- * @example
- * ```ts
- * const units = new CapacityTally();
- * units.add("t", 2);
- * ```
  */
 export class CapacityTally {
   readonly #units = new Map<string, number>();
@@ -56,11 +47,6 @@ export class CapacityTally {
  * @param kind - read units (TransactGetItems, replays) or write units (TransactWriteItems).
  * @param tally - the units per table.
  * @returns the `ConsumedCapacity` field, or `undefined`.
- *
- * @example
- * ```ts
- * consumedCapacity("TOTAL", "write", tally); // [{ TableName: "t", CapacityUnits: 2, WriteCapacityUnits: 2 }]
- * ```
  */
 export function consumedCapacity(
   mode: ReturnConsumedCapacity,

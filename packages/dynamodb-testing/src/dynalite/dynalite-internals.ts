@@ -22,80 +22,48 @@ import type { Server } from "node:http";
  * dynalite's store: tables, item sub-databases with their locks, the main LevelDB.
  *
  * @internal
- * @example
- * ```ts
- * const itemDb = store.getItemDb("orders");
- * ```
  */
 export type Store = db.Store;
 /**
  * A table description as dynalite keeps it.
  *
  * @internal
- * @example
- * ```ts
- * const hashKey = table.KeySchema[0]?.AttributeName;
- * ```
  */
 export type Table = db.Table;
 /**
  * An item or key in DynamoDB's wire format.
  *
  * @internal
- * @example
- * ```ts
- * const item: Item = { pk: { S: "a" }, n: { N: "1" } };
- * ```
  */
 export type Item = db.Item;
 /**
  * An attribute value in DynamoDB's wire format.
  *
  * @internal
- * @example
- * ```ts
- * const value: AttributeValue = { SS: ["x", "y"] };
- * ```
  */
 export type AttributeValue = db.AttributeValue;
 /**
  * An error as dynalite reports it (`statusCode` + `body`).
  *
  * @internal
- * @example
- * ```ts
- * if (error.body?.__type.endsWith("#ConditionalCheckFailedException")) { … }
- * ```
  */
 export type ServiceError = db.ServiceError;
 /**
  * One operation of a LevelDB batch on the main database.
  *
  * @internal
- * @example
- * ```ts
- * const operation: BatchOperation = { type: "del", key: "item-orders~…" };
- * ```
  */
 export type BatchOperation = db.BatchOperation;
 /**
  * A key-prefixed sub-database with its lock.
  *
  * @internal
- * @example
- * ```ts
- * store.getItemDb("orders").get(key, callback);
- * ```
  */
 export type SubDb = db.SubDb;
 /**
  * dynalite's per-key lock (package `lock`).
  *
  * @internal
- * @example
- * ```ts
- * store.getItemDb("orders").lock([key1, key2], (release) => { … release(done)(); });
- * ```
  */
 export type Lock = db.Lock;
 
@@ -105,100 +73,60 @@ let dynalite: typeof dynaliteFunction;
  * `dynalite/db`: keys, conditions, sizes, validation helpers. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * const key = dynaliteDb.createKey(item, table);
- * ```
  */
 export let dynaliteDb: typeof db;
 /**
  * `dynalite/validations`: type and constraint checks. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * const data = dynaliteValidations.checkTypes(body, types);
- * ```
  */
 export let dynaliteValidations: typeof validationsType;
 /**
  * dynalite's PutItem action. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * putItemAction(store, { TableName: "t", Item: item }, callback);
- * ```
  */
 export let putItemAction: typeof putItemActionType;
 /**
  * dynalite's UpdateItem action. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * updateItemAction(store, { TableName: "t", Key: key, _updates }, callback);
- * ```
  */
 export let updateItemAction: typeof updateItemActionType;
 /**
  * dynalite's DeleteItem action. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * deleteItemAction(store, { TableName: "t", Key: key }, callback);
- * ```
  */
 export let deleteItemAction: typeof deleteItemActionType;
 /**
  * dynalite's GetItem action. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * getItemAction(store, { TableName: "t", Key: key, ConsistentRead: true }, callback);
- * ```
  */
 export let getItemAction: typeof getItemActionType;
 /**
  * dynalite's PutItem validation. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * const message = putItemValidation.custom(data, store);
- * ```
  */
 export let putItemValidation: typeof putItemValidationType;
 /**
  * dynalite's UpdateItem validation. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * const message = updateItemValidation.custom(data);
- * ```
  */
 export let updateItemValidation: typeof updateItemValidationType;
 /**
  * dynalite's DeleteItem validation. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * const message = deleteItemValidation.custom(data);
- * ```
  */
 export let deleteItemValidation: typeof deleteItemValidationType;
 /**
  * dynalite's GetItem validation. Set by {@link loadDynalite}.
  *
  * @internal
- * @example
- * ```ts
- * const message = getItemValidation.custom(data);
- * ```
  */
 export let getItemValidation: typeof getItemValidationType;
 
@@ -209,12 +137,6 @@ let loading: Promise<void> | undefined;
  *
  * @internal
  * @returns once loaded.
- *
- * @example
- * ```ts
- * await loadDynalite();
- * const { server, store } = createDynaliteServer(timings);
- * ```
  */
 export function loadDynalite(): Promise<void> {
   loading ??= (async () => {
@@ -253,10 +175,6 @@ export function loadDynalite(): Promise<void> {
  * The options {@link createDynaliteServer} passes to dynalite.
  *
  * @internal
- * @example
- * ```ts
- * const timings: DynaliteServerOptions = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
- * ```
  */
 export interface DynaliteServerOptions {
   readonly createTableMs: number;
@@ -273,11 +191,6 @@ export interface DynaliteServerOptions {
  * @internal
  * @param options - dynalite's table timing options.
  * @returns the server and its store.
- *
- * @example
- * ```ts
- * const { server, store } = createDynaliteServer({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
- * ```
  */
 export function createDynaliteServer(options: DynaliteServerOptions): { server: Server; store: Store } {
   const module = dynaliteDb as { create: typeof db.create };
@@ -305,11 +218,6 @@ export function createDynaliteServer(options: DynaliteServerOptions): { server: 
  * @internal
  * @param run - calls its argument as the callback.
  * @returns the result, or rejects with dynalite's error.
- *
- * @example
- * ```ts
- * const table = await callDynalite<Table>((callback) => store.getTable("t", callback));
- * ```
  */
 export function callDynalite<T>(run: (callback: db.Callback<T>) => void): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
@@ -329,11 +237,6 @@ export function callDynalite<T>(run: (callback: db.Callback<T>) => void): Promis
  * @internal
  * @param error - anything thrown.
  * @returns `true` for a dynalite `ServiceError` with `statusCode` and `body`.
- *
- * @example
- * ```ts
- * if (isServiceError(error) && error.body.__type.endsWith("#ConditionalCheckFailedException")) { … }
- * ```
  */
 export function isServiceError(error: unknown): error is ServiceError & Required<Pick<ServiceError, "statusCode" | "body">> {
   return (

@@ -22,11 +22,6 @@ export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
  * Requests with the same token run one after the other.
  *
  * @internal
- * @example
- * ```ts
- * const tokens = new IdempotencyTokens<number>(IDEMPOTENCY_WINDOW_MS, Date.now);
- * const answer = await tokens.run("t-1", fingerprint, execute, replay);
- * ```
  */
 export class IdempotencyTokens<S> {
   readonly #windowMs: number;

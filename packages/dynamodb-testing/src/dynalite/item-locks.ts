@@ -4,10 +4,6 @@ import type { Store } from "./dynalite-internals.js";
  * An item to lock: its table and dynalite's key (`db.createKey`).
  *
  * @internal
- * @example
- * ```ts
- * const item: LockedItem = { tableName: "orders", key };
- * ```
  */
 export interface LockedItem {
   readonly tableName: string;
@@ -28,12 +24,6 @@ export interface LockedItem {
  * @param store - dynalite's store.
  * @param items - distinct items.
  * @returns a function that releases every lock (call it exactly once).
- *
- * @example
- * ```ts
- * const release = await lockItems(store, [{ tableName: "t", key }]);
- * try { … } finally { release(); }
- * ```
  */
 export function lockItems(store: Store, items: readonly LockedItem[]): Promise<() => void> {
   const keysByTable = new Map<string, string[]>();

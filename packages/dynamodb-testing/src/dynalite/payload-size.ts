@@ -6,10 +6,6 @@ import { validationException } from "./wire-errors.js";
  * DynamoDB's limit on the size of one transaction: 4 MB.
  *
  * @internal
- * @example
- * ```ts
- * if (total > MAX_TRANSACTION_PAYLOAD_BYTES) { … }
- * ```
  */
 export const MAX_TRANSACTION_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
@@ -25,11 +21,6 @@ const VALUE_PLACEHOLDER = /:[0-9A-Za-z_]+/g;
  * @internal
  * @param action - a validated action.
  * @returns its size in bytes.
- *
- * @example
- * ```ts
- * actionPayloadSize(action); // 4 for Put { pk: "ab" }
- * ```
  */
 export function actionPayloadSize(action: WriteAction): number {
   const { data } = action;
@@ -60,11 +51,6 @@ export function actionPayloadSize(action: WriteAction): number {
  * @internal
  * @param actions - the validated actions.
  * @throws {@link WireError} `ValidationException` "Transaction payload size cannot exceed 4MB. Payload Size: N".
- *
- * @example
- * ```ts
- * checkTransactionPayloadSize(request.actions);
- * ```
  */
 export function checkTransactionPayloadSize(actions: readonly WriteAction[]): void {
   let total = 0;

@@ -23,10 +23,6 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024; // as dynalite
  * Options of {@link installHarnessListener}.
  *
  * @internal
- * @example
- * ```ts
- * const options: HarnessListenerOptions = { idempotencyWindowMs: 600_000, now: Date.now, instantCreate: true, instantDelete: true };
- * ```
  */
 export interface HarnessListenerOptions {
   /** How long a `ClientRequestToken` is remembered. */
@@ -50,12 +46,6 @@ export interface HarnessListenerOptions {
  * @param store - its store.
  * @param options - token window, clock, instant tables.
  * @throws Error when the server does not have exactly one request listener (dynalite's).
- *
- * @example
- * ```ts
- * const { server, store } = createDynaliteServer(timings);
- * installHarnessListener(server, store, { idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS, now: Date.now, instantCreate: true, instantDelete: true });
- * ```
  */
 export function installHarnessListener(server: Server, store: Store, options: HarnessListenerOptions): void {
   const listeners = server.listeners("request");

@@ -18,11 +18,6 @@ let installed = false;
  * transaction code strips the field from its actions before it checks their conditions.
  *
  * @internal
- * @example
- * ```ts
- * await loadDynalite();
- * installSingleWriteReturnValues();
- * ```
  */
 export function installSingleWriteReturnValues(): void {
   if (installed) {

@@ -22,12 +22,6 @@ import { fromDynaliteError } from "./wire-errors.js";
  * (after the action's condition passed and its new item was computed).
  *
  * @internal
- * @example
- * ```ts
- * const staging = createStagingStore(store, reads);
- * await callDynalite((callback) => putItemAction(staging.store, data, callback));
- * await commitStaged(store, staging.operations);
- * ```
  */
 export interface StagingStore {
   /** The store to hand to dynalite's actions. */
@@ -54,10 +48,6 @@ export interface StagingStore {
  * DynamoDB's message for a second action on one item.
  *
  * @internal
- * @example
- * ```ts
- * throw validationException(DUPLICATE_ITEM);
- * ```
  */
 export const DUPLICATE_ITEM = "Transaction request cannot include multiple operations on one item";
 
@@ -79,11 +69,6 @@ const HELD: Lock = Object.assign(
  * @param store - the real store.
  * @param reads - the items as read under the locks, by {@link itemId}.
  * @returns the staging store.
- *
- * @example
- * ```ts
- * const staging = createStagingStore(store, new Map([[itemId("t", key), existing]]));
- * ```
  */
 export function createStagingStore(store: Store, reads: ReadonlyMap<string, Item | undefined>): StagingStore {
   const operations: BatchOperation[] = [];
@@ -161,11 +146,6 @@ export function createStagingStore(store: Store, reads: ReadonlyMap<string, Item
  * @param store - the real store.
  * @param items - table name and dynalite key of each item.
  * @returns each item by {@link itemId}; `undefined` for an absent item.
- *
- * @example
- * ```ts
- * const reads = await readItems(store, [{ tableName: "t", key }]);
- * ```
  */
 export async function readItems(
   store: Store,
@@ -196,11 +176,6 @@ export async function readItems(
  * @param store - the real store.
  * @param operations - the writes collected by a {@link StagingStore}.
  * @returns once written.
- *
- * @example
- * ```ts
- * await commitStaged(store, staging.operations);
- * ```
  */
 export async function commitStaged(store: Store, operations: readonly BatchOperation[]): Promise<void> {
   if (operations.length === 0) {

@@ -48,10 +48,6 @@ export interface StartDynaliteOptions {
  * {@link StartDynaliteOptions} validated, with defaults applied.
  *
  * @internal
- * @example
- * ```ts
- * const { port, createTableMs } = resolveDynaliteOptions(options);
- * ```
  */
 export interface ResolvedDynaliteOptions {
   readonly port: number;
@@ -82,11 +78,6 @@ const MAX_TIMER_MS = 2_147_483_647;
  * @returns the resolved options.
  * @throws `InvalidArgumentError` naming the first malformed option, e.g. `options.port`.
  * @throws the signal's reason when `options.signal` is already aborted.
- *
- * @example
- * ```ts
- * resolveDynaliteOptions({ port: 70_000 }); // throws ERR_INVALID_ARGUMENT, argument "options.port"
- * ```
  */
 export function resolveDynaliteOptions(options: StartDynaliteOptions | undefined): ResolvedDynaliteOptions {
   const raw = requireOptionsObject(options, "options", KNOWN_OPTIONS);

@@ -5,10 +5,6 @@ import type { Store } from "./dynalite-internals.js";
  * Which table change to wait for.
  *
  * @internal
- * @example
- * ```ts
- * holdUntilTableSettled(store, response, "delete" satisfies TableChange);
- * ```
  */
 export type TableChange = "create" | "delete";
 
@@ -27,12 +23,6 @@ const POLL_LIMIT_MS = 5_000;
  * @param store - dynalite's store.
  * @param response - the response dynalite will write.
  * @param change - what to wait for.
- *
- * @example
- * ```ts
- * holdUntilTableSettled(store, response, "create");
- * forward(request, response);
- * ```
  */
 export function holdUntilTableSettled(store: Store, response: ServerResponse, change: TableChange): void {
   const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;

@@ -20,10 +20,6 @@ interface GetItemResult {
  * The JSON answer of a `TransactGetItems`: one entry per Get, `{}` for an absent item.
  *
  * @internal
- * @example
- * ```ts
- * const answer: TransactGetAnswer = { Responses: [{ Item: { pk: { S: "a" } } }, {}] };
- * ```
  */
 export interface TransactGetAnswer {
   readonly Responses: readonly { readonly Item?: Item }[];
@@ -46,11 +42,6 @@ export interface TransactGetAnswer {
  * @param body - the parsed JSON body.
  * @returns the answer.
  * @throws {@link WireError} for every error DynamoDB answers.
- *
- * @example
- * ```ts
- * const { Responses } = await transactGetItems(store, JSON.parse(body));
- * ```
  */
 export async function transactGetItems(store: Store, body: unknown): Promise<TransactGetAnswer> {
   const request = parseTransactGetItems(body);

@@ -12,10 +12,6 @@ import { callDynalite, dynaliteDb, isServiceError, type Item, type Store, type T
  * - `size`: a key value above DynamoDB's limits (2048 bytes hash, 1024 bytes range).
  *
  * @internal
- * @example
- * ```ts
- * const problem: KeyProblem = { kind: "type", message: "One or more parameter values were invalid: Type mismatch for key" };
- * ```
  */
 export interface KeyProblem {
   readonly kind: "count" | "missing" | "empty" | "type" | "size";
@@ -26,11 +22,6 @@ export interface KeyProblem {
  * The result of {@link checkKey}: the item's key as dynalite stores it, or what is wrong.
  *
  * @internal
- * @example
- * ```ts
- * const check = checkKey(key, table, false);
- * if (check.ok) use(check.key);
- * ```
  */
 export type KeyCheck = { readonly ok: true; readonly key: string } | ({ readonly ok: false } & KeyProblem);
 
@@ -46,11 +37,6 @@ const MAX_RANGE_KEY_BYTES = 1024;
  * @param table - the table, as dynalite stores it.
  * @param isItem - `true` for a Put's item (other attributes allowed).
  * @returns the key or the problem.
- *
- * @example
- * ```ts
- * checkKey({ pk: { S: "a" } }, table, false); // { ok: true, key: "…" }
- * ```
  */
 export function checkKey(attributes: Item, table: Table, isItem: boolean): KeyCheck {
   const schema = table.KeySchema.map(({ AttributeName }) => ({
@@ -97,11 +83,6 @@ export function checkKey(attributes: Item, table: Table, isItem: boolean): KeyCh
  * @param store - dynalite's store.
  * @param tableNames - the names, possibly repeated.
  * @returns each distinct name with its table, or `undefined` when it does not exist.
- *
- * @example
- * ```ts
- * const tables = await loadTables(store, ["orders", "ledger"]);
- * ```
  */
 export async function loadTables(store: Store, tableNames: readonly string[]): Promise<Map<string, Table | undefined>> {
   const names = [...new Set(tableNames)];
@@ -125,11 +106,6 @@ export async function loadTables(store: Store, tableNames: readonly string[]): P
  * @param tableName - the table.
  * @param key - dynalite's key (`db.createKey`).
  * @returns the identifier.
- *
- * @example
- * ```ts
- * reads.get(itemId("orders", key));
- * ```
  */
 export function itemId(tableName: string, key: string): string {
   return `${tableName}\u0000${key}`;

@@ -13,10 +13,6 @@ import { fromDynaliteError, validationException } from "./wire-errors.js";
  * The four kinds of action of a `TransactWriteItems`.
  *
  * @internal
- * @example
- * ```ts
- * const kind: WriteActionKind = "ConditionCheck";
- * ```
  */
 export type WriteActionKind = "ConditionCheck" | "Put" | "Delete" | "Update";
 
@@ -24,10 +20,6 @@ export type WriteActionKind = "ConditionCheck" | "Put" | "Delete" | "Update";
  * `ReturnConsumedCapacity` as validated.
  *
  * @internal
- * @example
- * ```ts
- * const mode: ReturnConsumedCapacity = "TOTAL";
- * ```
  */
 export type ReturnConsumedCapacity = "INDEXES" | "TOTAL" | "NONE" | undefined;
 
@@ -36,11 +28,6 @@ export type ReturnConsumedCapacity = "INDEXES" | "TOTAL" | "NONE" | undefined;
  * (`data`), with the expressions already parsed by dynalite's validation (`_condition`, `_updates`).
  *
  * @internal
- * @example
- * ```ts
- * const { actions } = parseTransactWriteItems(body, store);
- * actions[0]?.kind; // "Put"
- * ```
  */
 export interface WriteAction {
   /** The position in `TransactItems`, from 0. */
@@ -59,10 +46,6 @@ export interface WriteAction {
  * A validated `TransactWriteItems` request.
  *
  * @internal
- * @example
- * ```ts
- * const request: TransactWriteRequest = parseTransactWriteItems(body, store);
- * ```
  */
 export interface TransactWriteRequest {
   readonly actions: readonly WriteAction[];
@@ -76,10 +59,6 @@ export interface TransactWriteRequest {
  * One validated `Get` of a `TransactGetItems`.
  *
  * @internal
- * @example
- * ```ts
- * const { actions } = parseTransactGetItems(body);
- * ```
  */
 export interface GetAction {
   readonly index: number;
@@ -93,10 +72,6 @@ export interface GetAction {
  * A validated `TransactGetItems` request.
  *
  * @internal
- * @example
- * ```ts
- * const request: TransactGetRequest = parseTransactGetItems(body);
- * ```
  */
 export interface TransactGetRequest {
   readonly actions: readonly GetAction[];
@@ -108,7 +83,9 @@ export interface TransactGetRequest {
  *
  * @example
  * ```ts
- * if (items.length > MAX_TRANSACTION_ACTIONS) { … }
+ * if (items.length > MAX_TRANSACTION_ACTIONS) {
+ *   // …
+ * }
  * ```
  */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -189,11 +166,6 @@ const WRITE_KINDS: readonly WriteActionKind[] = ["ConditionCheck", "Put", "Delet
  * @param store - dynalite's store (for the maximum item size).
  * @returns the validated request.
  * @throws {@link WireError} `SerializationException` for wrong JSON types, `ValidationException` otherwise.
- *
- * @example
- * ```ts
- * const request = parseTransactWriteItems(JSON.parse(body), store);
- * ```
  */
 export function parseTransactWriteItems(body: unknown, store: Store): TransactWriteRequest {
   const { writeRequest, envelope } = requestSchemas();
@@ -285,11 +257,6 @@ function parseWriteAction(item: Record<string, unknown>, index: number, store: S
  * @param body - the parsed JSON body.
  * @returns the validated request.
  * @throws {@link WireError} `SerializationException` for wrong JSON types, `ValidationException` otherwise.
- *
- * @example
- * ```ts
- * const request = parseTransactGetItems(JSON.parse(body));
- * ```
  */
 export function parseTransactGetItems(body: unknown): TransactGetRequest {
   const { getRequest, envelope } = requestSchemas();
@@ -362,11 +329,6 @@ function upperFirst(text: string): string {
  * @internal
  * @param value - a JSON value.
  * @returns its canonical JSON text.
- *
- * @example
- * ```ts
- * canonicalJson({ b: 1, a: [2] }); // '{"a":[2],"b":1}'
- * ```
  */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {

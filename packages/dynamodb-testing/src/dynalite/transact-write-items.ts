@@ -30,10 +30,6 @@ import {
  * (a replay reports read capacity for them, as DynamoDB Local does).
  *
  * @internal
- * @example
- * ```ts
- * const saved: WriteReplay = [["orders", 2]];
- * ```
  */
 export type WriteReplay = readonly (readonly [string, number])[];
 
@@ -41,10 +37,6 @@ export type WriteReplay = readonly (readonly [string, number])[];
  * The JSON answer of a successful `TransactWriteItems`.
  *
  * @internal
- * @example
- * ```ts
- * const answer: TransactWriteAnswer = { ConsumedCapacity: [{ TableName: "t", CapacityUnits: 2, WriteCapacityUnits: 2 }] };
- * ```
  */
 export interface TransactWriteAnswer {
   readonly ConsumedCapacity?: readonly ConsumedCapacityEntry[];
@@ -76,11 +68,6 @@ const CONDITION_FAILED = "The conditional request failed";
  * @param body - the parsed JSON body.
  * @returns the answer.
  * @throws {@link WireError} for every error DynamoDB answers.
- *
- * @example
- * ```ts
- * const answer = await transactWriteItems(store, tokens, JSON.parse(body));
- * ```
  */
 export async function transactWriteItems(
   store: Store,

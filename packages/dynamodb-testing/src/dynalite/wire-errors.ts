@@ -9,10 +9,6 @@ const VALIDATE = "com.amazon.coral.validate";
  * on an existing item; no `Message` for `None`).
  *
  * @internal
- * @example
- * ```ts
- * const reason: CancellationReason = { Code: "ConditionalCheckFailed", Message: "The conditional request failed" };
- * ```
  */
 export interface CancellationReason {
   readonly Item?: Item;
@@ -24,10 +20,6 @@ export interface CancellationReason {
  * The JSON body of a DynamoDB error response.
  *
  * @internal
- * @example
- * ```ts
- * const body: WireErrorBody = { __type: "com.amazon.coral.validate#ValidationException", Message: "…" };
- * ```
  */
 export interface WireErrorBody {
   readonly __type: string;
@@ -41,10 +33,6 @@ export interface WireErrorBody {
  * exception classes by `__type` (e.g. `TransactionCanceledException` with `CancellationReasons`).
  *
  * @internal
- * @example
- * ```ts
- * throw validationException("Transaction request cannot include multiple operations on one item");
- * ```
  */
 export class WireError extends Error {
   override readonly name = "WireError";
@@ -70,11 +58,6 @@ export class WireError extends Error {
  * @internal
  * @param message - DynamoDB Local's message.
  * @returns the error to throw.
- *
- * @example
- * ```ts
- * throw validationException("Member must have length less than or equal to 100");
- * ```
  */
 export function validationException(message: string): WireError {
   return new WireError(400, { __type: `${VALIDATE}#ValidationException`, Message: message });
@@ -86,11 +69,6 @@ export function validationException(message: string): WireError {
  *
  * @internal
  * @returns the error to throw.
- *
- * @example
- * ```ts
- * throw resourceNotFound();
- * ```
  */
 export function resourceNotFound(): WireError {
   return new WireError(400, {
@@ -106,11 +84,6 @@ export function resourceNotFound(): WireError {
  * @internal
  * @param reasons - the reasons, in the order of the actions.
  * @returns the error to throw.
- *
- * @example
- * ```ts
- * throw transactionCanceled([{ Code: "None" }, { Code: "ConditionalCheckFailed", Message: "The conditional request failed" }]);
- * ```
  */
 export function transactionCanceled(reasons: readonly CancellationReason[]): WireError {
   return new WireError(400, {
@@ -129,11 +102,6 @@ export function transactionCanceled(reasons: readonly CancellationReason[]): Wir
  * @internal
  * @param message - the message.
  * @returns the error to throw.
- *
- * @example
- * ```ts
- * throw transactionCanceledWithoutReasons("The number of conditions on the keys is invalid");
- * ```
  */
 export function transactionCanceledWithoutReasons(message: string): WireError {
   return new WireError(400, { __type: `${DYNAMODB}#TransactionCanceledException`, Message: message });
@@ -145,11 +113,6 @@ export function transactionCanceledWithoutReasons(message: string): WireError {
  *
  * @internal
  * @returns the error to throw.
- *
- * @example
- * ```ts
- * throw idempotentParameterMismatch();
- * ```
  */
 export function idempotentParameterMismatch(): WireError {
   return new WireError(400, { __type: `${DYNAMODB}#IdempotentParameterMismatchException`, Message: "" });
@@ -160,11 +123,6 @@ export function idempotentParameterMismatch(): WireError {
  *
  * @internal
  * @returns the error to send.
- *
- * @example
- * ```ts
- * send(response, internalFailure());
- * ```
  */
 export function internalFailure(): WireError {
   return new WireError(500, {
@@ -181,11 +139,6 @@ export function internalFailure(): WireError {
  * @param error - what dynalite threw or returned.
  * @returns the wire error.
  * @throws `error` itself when it is not a dynalite client error.
- *
- * @example
- * ```ts
- * try { dynaliteValidations.checkTypes(data, types); } catch (error) { throw fromDynaliteError(error); }
- * ```
  */
 export function fromDynaliteError(error: unknown): WireError {
   if (error instanceof WireError) {
