@@ -5,6 +5,7 @@ import { DynamoDBLocalStartFailedError } from "./errors.js";
 import { findFreePort } from "./free-port.js";
 import { spawnJava, type JavaProcess } from "./java-process.js";
 import { createDynamoDBLocalClient } from "./local-client.js";
+import type { RunningEmulator } from "./running-emulator.js";
 import { resolveStartOptions, type ResolvedStartOptions, type StartDynamoDBLocalOptions } from "./start-options.js";
 
 /**
@@ -19,33 +20,14 @@ import { resolveStartOptions, type ResolvedStartOptions, type StartDynamoDBLocal
  * await ddb.client.send(new ListTablesCommand({}));
  * ```
  */
-export interface DynamoDBLocal extends AsyncDisposable {
-  /** The HTTP endpoint, e.g. `http://127.0.0.1:41234`. */
-  readonly endpoint: string;
-  /** The TCP port it listens on. */
-  readonly port: number;
+export interface DynamoDBLocal extends RunningEmulator {
   /** The process id of the Java process. */
   readonly pid: number;
-  /**
-   * A client for this instance: region `us-east-1`, fake credentials, `maxAttempts: 1` unless
-   * `clientConfig` says otherwise. Destroyed by {@link DynamoDBLocal.stop}.
-   */
-  readonly client: DynamoDBClient;
-  /**
-   * Makes another client for this instance, e.g. with a different retry or logging setup. It is
-   * destroyed by {@link DynamoDBLocal.stop} too.
-   *
-   * @param config - merged over the defaults and `options.clientConfig`; `endpoint` cannot be changed.
-   * @returns a new client.
-   */
-  createClient(config?: DynamoDBClientConfig): DynamoDBClient;
   /**
    * Destroys the clients, stops Java (SIGTERM, then SIGKILL after 5 s) and resolves once it has
    * exited and the port is free. Idempotent: later calls return the same promise.
    */
   stop(): Promise<void>;
-  /** Same as {@link DynamoDBLocal.stop}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**

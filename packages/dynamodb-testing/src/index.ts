@@ -43,6 +43,6 @@ export {
   type DynamoDBLocalStartFailure,
 } from "./errors.js";
 export { createDynamoDBLocalClient, DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION } from "./local-client.js";
-export type { StartDynamoDBLocalOptions } from "./start-options.js";
+export type { EmulatorStartOptions, StartDynaliteOptions, StartDynamoDBLocalOptions } from "./start-options.js";
 export { startDynalite, type Dynalite } from "./dynalite/start-dynalite.js";
-export type { StartDynaliteOptions } from "./dynalite/start-options.js";
+export type { RunningEmulator } from "./running-emulator.js";

@@ -1,15 +1,14 @@
 import { Command, Option } from "commander";
-import { checkVersionTableKeySchema } from "@projectionkit/dynamodb";
 import { showResource, showVersion } from "../byte-forms.js";
 import type { CliIo } from "../cli-io.js";
 import { connectDynamoDB, type Connection } from "../connect.js";
 import { DEFAULT_DELETE_CONCURRENCY, deleteVersions } from "../delete-versions.js";
 import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
-import { startProgress } from "../progress.js";
 import { scanVersions } from "../scan-versions.js";
 import type { VersionEntry } from "../version-entry.js";
-import { defaultScanSegments, describeVersionTable, type VersionTableDescription } from "../version-table.js";
+import type { VersionTableDescription } from "../version-table.js";
 import { addProjectionOptions, integer, type ProjectionFlags } from "./options.js";
+import { checkedVersionTable, scanSettings, withProgress } from "./projection-scan.js";
 import { count, formatEntries } from "./version-listing.js";
 
 interface ResetFlags extends ProjectionFlags {
@@ -49,28 +48,20 @@ Examples:
 
 async function reset(flags: ResetFlags, io: CliIo): Promise<ExitCode> {
   using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
-  const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
-  checkVersionTableKeySchema(flags.table, table.description, flags.keyAttribute);
+  const table = await checkedVersionTable(connection, flags, io);
   return flags.yes === true ? deleteForReal(connection, table, flags, io) : dryRun(connection, table, flags, io);
 }
 
 async function dryRun(connection: Connection, table: VersionTableDescription, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
   const entries: VersionEntry[] = [];
-  const progress = startProgress(io.stderr, "scanning", table.itemCount, ["found"]);
-  let summary;
-  try {
-    summary = await scanVersions(connection, flags.table, flags.handlerKey, {
-      attributeNames: { key: flags.keyAttribute, version: flags.versionAttribute },
-      segments: flags.segments ?? defaultScanSegments(table.sizeBytes),
-      pageSize: flags.pageSize,
+  const summary = await withProgress(io, "scanning", table, ["found"], (progress) =>
+    scanVersions(connection, flags.table, flags.handlerKey, {
+      ...scanSettings(flags, table, io),
       consistentRead: true,
-      signal: io.signal,
       onEntries: (found) => void entries.push(...found),
       onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
-    });
-  } finally {
-    progress.stop();
-  }
+    }),
+  );
   const whose = `of handler ${flags.handlerKey} in table ${flags.table}`;
   if (entries.length === 0) {
     io.stdout.write(`dry run: no version items ${whose} (${count(summary.scanned, "item")} read); nothing to delete\n`);
@@ -88,20 +79,13 @@ async function dryRun(connection: Connection, table: VersionTableDescription, fl
 }
 
 async function deleteForReal(connection: Connection, table: VersionTableDescription, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
-  const progress = startProgress(io.stderr, "resetting", table.itemCount, ["found", "deleted"]);
-  let summary;
-  try {
-    summary = await deleteVersions(connection, flags.table, flags.handlerKey, {
-      attributeNames: { key: flags.keyAttribute, version: flags.versionAttribute },
-      segments: flags.segments ?? defaultScanSegments(table.sizeBytes),
-      pageSize: flags.pageSize,
+  const summary = await withProgress(io, "resetting", table, ["found", "deleted"], (progress) =>
+    deleteVersions(connection, flags.table, flags.handlerKey, {
+      ...scanSettings(flags, table, io),
       concurrency: flags.concurrency,
-      signal: io.signal,
       onProgress: ({ scanned, found, deleted }) => progress.update(scanned, { found, deleted }),
-    });
-  } finally {
-    progress.stop();
-  }
+    }),
+  );
   const gone = summary.alreadyGone === 0 ? "" : `; ${count(summary.alreadyGone, "item was", "items were")} already gone`;
   io.stdout.write(
     `deleted ${count(summary.deleted, "version item")} of handler ${flags.handlerKey} from table ${flags.table} (${count(summary.scanned, "item")} read${gone})\n`,

@@ -1,13 +1,11 @@
 import { Command, Option } from "commander";
-import { checkVersionTableKeySchema } from "@projectionkit/dynamodb";
 import type { CliIo } from "../cli-io.js";
 import { connectDynamoDB } from "../connect.js";
 import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
-import { startProgress } from "../progress.js";
 import { scanVersions } from "../scan-versions.js";
 import { versionEntryJson, type VersionEntry } from "../version-entry.js";
-import { defaultScanSegments, describeVersionTable } from "../version-table.js";
 import { addProjectionOptions, type ProjectionFlags } from "./options.js";
+import { checkedVersionTable, scanSettings, withProgress } from "./projection-scan.js";
 import { count, formatEntries } from "./version-listing.js";
 
 interface VersionsFlags extends ProjectionFlags {
@@ -45,17 +43,11 @@ Examples:
 
 async function listVersions(flags: VersionsFlags, io: CliIo): Promise<ExitCode> {
   using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
-  const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
-  checkVersionTableKeySchema(flags.table, table.description, flags.keyAttribute);
+  const table = await checkedVersionTable(connection, flags, io);
   const entries: VersionEntry[] = [];
-  const progress = startProgress(io.stderr, "scanning", table.itemCount, ["found"]);
-  let summary;
-  try {
-    summary = await scanVersions(connection, flags.table, flags.handlerKey, {
-      attributeNames: { key: flags.keyAttribute, version: flags.versionAttribute },
-      segments: flags.segments ?? defaultScanSegments(table.sizeBytes),
-      pageSize: flags.pageSize,
-      signal: io.signal,
+  const summary = await withProgress(io, "scanning", table, ["found"], (progress) =>
+    scanVersions(connection, flags.table, flags.handlerKey, {
+      ...scanSettings(flags, table, io),
       onEntries: (found) => {
         if (flags.json === true) {
           io.stdout.write(found.map((entry) => `${JSON.stringify(versionEntryJson(entry))}\n`).join(""));
@@ -64,10 +56,8 @@ async function listVersions(flags: VersionsFlags, io: CliIo): Promise<ExitCode> 
         }
       },
       onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
-    });
-  } finally {
-    progress.stop();
-  }
+    }),
+  );
   const where = `of handler ${flags.handlerKey} in table ${flags.table} (${count(summary.scanned, "item")} read, ${count(summary.segments, "segment")})`;
   if (flags.json !== true) {
     io.stdout.write(entries.length === 0 ? `no resources ${where}\n` : `${formatEntries(entries)}\n${count(entries.length, "resource")} ${where}\n`);

@@ -1,8 +1,9 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { RunningEmulator } from "../running-emulator.js";
 import type { Server } from "node:http";
 import { createDynamoDBLocalClient } from "../local-client.js";
 import { createDynaliteServer, loadDynalite } from "./dynalite-internals.js";
-import { resolveDynaliteOptions, type StartDynaliteOptions } from "./start-options.js";
+import { resolveDynaliteOptions, type StartDynaliteOptions } from "../start-options.js";
 import { installSingleWriteReturnValues } from "./single-write-return-values.js";
 import { installHarnessListener } from "./request-listener.js";
 
@@ -20,30 +21,12 @@ import { installHarnessListener } from "./request-listener.js";
  * await ddb.client.send(new ListTablesCommand({}));
  * ```
  */
-export interface Dynalite extends AsyncDisposable {
-  /** The HTTP endpoint, e.g. `http://127.0.0.1:41234`. */
-  readonly endpoint: string;
-  /** The TCP port it listens on (127.0.0.1). */
-  readonly port: number;
-  /**
-   * A client for this instance: region `us-east-1`, fake credentials, `maxAttempts: 1` unless
-   * `clientConfig` says otherwise. Destroyed by {@link Dynalite.stop}.
-   */
-  readonly client: DynamoDBClient;
-  /**
-   * Makes another client for this instance. It is destroyed by {@link Dynalite.stop} too.
-   *
-   * @param config - merged over the defaults and `options.clientConfig`; `endpoint` cannot be changed.
-   * @returns a new client.
-   */
-  createClient(config?: DynamoDBClientConfig): DynamoDBClient;
+export interface Dynalite extends RunningEmulator {
   /**
    * Destroys the clients, closes the server (dropping open connections) and dynalite's database,
    * and resolves once the port is free. Idempotent: later calls return the same promise.
    */
   stop(): Promise<void>;
-  /** Same as {@link Dynalite.stop}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
