@@ -1,11 +1,11 @@
-import { ListTablesCommand, type DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { ListTablesCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { setTimeout as delay } from "node:timers/promises";
 import { installEmulator, type DynamoDBLocalEmulator } from "./emulator-cache.js";
 import { DynamoDBLocalStartFailedError } from "./errors.js";
 import { findFreePort } from "./free-port.js";
 import { spawnJava, type JavaProcess } from "./java-process.js";
 import { createDynamoDBLocalClient } from "./local-client.js";
-import type { RunningEmulator } from "./running-emulator.js";
+import { runningEmulator, type RunningEmulator } from "./running-emulator.js";
 import { resolveStartOptions, type ResolvedStartOptions, type StartDynamoDBLocalOptions } from "./start-options.js";
 
 /**
@@ -184,27 +184,5 @@ function runningInstance(
   port: number,
   clientConfig: DynamoDBClientConfig,
 ): DynamoDBLocal {
-  const clients = new Set<DynamoDBClient>();
-  const createClient = (config: DynamoDBClientConfig = {}): DynamoDBClient => {
-    const client = createDynamoDBLocalClient(endpoint, { ...clientConfig, ...config });
-    clients.add(client);
-    return client;
-  };
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      for (const client of clients) {
-        client.destroy();
-      }
-      await java.kill();
-    })());
-  return {
-    endpoint,
-    port,
-    pid: java.pid,
-    client: createClient(),
-    createClient,
-    stop,
-    [Symbol.asyncDispose]: stop,
-  };
+  return { ...runningEmulator(endpoint, port, clientConfig, async () => void (await java.kill())), pid: java.pid };
 }

@@ -1,4 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { createDynamoDBLocalClient } from "./local-client.js";
 
 /**
  * What {@link startDynalite} and {@link startDynamoDBLocal} both return: an emulator on 127.0.0.1
@@ -37,4 +38,33 @@ export interface RunningEmulator extends AsyncDisposable {
   stop(): Promise<void>;
   /** Same as `stop`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * The {@link RunningEmulator} of an emulator at `endpoint`: its clients (each destroyed by `stop`),
+ * and a `stop` that runs once, destroying the clients and then calling `shutdown`.
+ *
+ * @internal
+ */
+export function runningEmulator(
+  endpoint: string,
+  port: number,
+  clientConfig: DynamoDBClientConfig,
+  shutdown: () => Promise<void>,
+): RunningEmulator {
+  const clients = new Set<DynamoDBClient>();
+  const createClient = (config: DynamoDBClientConfig = {}): DynamoDBClient => {
+    const client = createDynamoDBLocalClient(endpoint, { ...clientConfig, ...config });
+    clients.add(client);
+    return client;
+  };
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const client of clients) {
+        client.destroy();
+      }
+      await shutdown();
+    })());
+  return { endpoint, port, client: createClient(), createClient, stop, [Symbol.asyncDispose]: stop };
 }

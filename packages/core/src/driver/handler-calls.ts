@@ -21,6 +21,24 @@ export interface AttemptEvent<E extends ProjectionEvent> {
 }
 
 /**
+ * One attempt: consecutive events of `resource`, the first expecting `current`.
+ *
+ * @internal
+ */
+export interface Attempt<E extends ProjectionEvent> {
+  /** Their stream. */
+  readonly resource: Resource;
+  /** One event, or a run of events in stream order. */
+  readonly events: readonly AttemptEvent<E>[];
+  /** The version the first one expects. */
+  readonly current: Version;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+  /** Receives the cost of each request. */
+  readonly onRequest: (cost: RequestCost) => void;
+}
+
+/**
  * Why an attempt stopped before its last event: a conflict (with the version it expected, and the
  * stored version when the handler reported it), or an error.
  *
@@ -82,30 +100,18 @@ export class HandlerCalls<E extends ProjectionEvent> {
   }
 
   /**
-   * Applies `events`, consecutive events of `resource`, the first expecting `current`. Never
-   * rejects: what the handler throws is the attempt's error.
+   * Makes one attempt. Never rejects: what the handler throws is the attempt's error.
    *
-   * @param resource - their stream.
-   * @param events - one event, or a run of events in stream order.
-   * @param current - the version the first one expects.
-   * @param signal - the caller's signal.
-   * @param onRequest - receives the cost of each request.
+   * @param attempt - the events, their stream and the version the first one expects.
    * @returns how many were applied and why it stopped, if it did.
    */
-  async run(
-    resource: Resource,
-    events: readonly AttemptEvent<E>[],
-    current: Version,
-    signal: AbortSignal | undefined,
-    onRequest: (cost: RequestCost) => void,
-  ): Promise<AttemptResult> {
+  async run(attempt: Attempt<E>): Promise<AttemptResult> {
+    const { events, signal } = attempt;
     let deadline: AbortSignal | undefined;
     try {
       deadline = this.#deadline(events);
       const attemptSignal = deadline === undefined ? signal : signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
-      const result = events.length === 1 || !this.batches
-        ? await this.#single(resource, events[0] as AttemptEvent<E>, current, attemptSignal, onRequest)
-        : await this.#batch(resource, events, current, attemptSignal, onRequest);
+      const result = events.length === 1 || !this.batches ? await this.#single(attempt, attemptSignal) : await this.#batch(attempt, attemptSignal);
       return result.stopped?.reason === "error" ? { ...result, stopped: { reason: "error", error: deadlineReason(result.stopped.error, deadline, signal) } } : result;
     } catch (error) {
       return { applied: 0, stopped: { reason: "error", error: deadlineReason(error, deadline, signal) } };
@@ -130,7 +136,8 @@ export class HandlerCalls<E extends ProjectionEvent> {
     return totalMs > MAX_TIMER_MS ? undefined : AbortSignal.timeout(totalMs);
   }
 
-  async #single(resource: Resource, event: AttemptEvent<E>, current: Version, signal: AbortSignal | undefined, onRequest: (cost: RequestCost) => void): Promise<AttemptResult> {
+  async #single({ resource, events, current, onRequest }: Attempt<E>, signal: AbortSignal | undefined): Promise<AttemptResult> {
+    const event = events[0] as AttemptEvent<E>;
     let storedVersion: Version | undefined;
     const applied = await this.#handler.handleEvent(resource, current, event.next, scopeOf(event.source), event.source.event, {
       signal,
@@ -142,13 +149,7 @@ export class HandlerCalls<E extends ProjectionEvent> {
     return applied ? { applied: 1, stopped: undefined } : { applied: 0, stopped: { reason: "conflict", expectedVersion: current, storedVersion } };
   }
 
-  async #batch(
-    resource: Resource,
-    events: readonly AttemptEvent<E>[],
-    current: Version,
-    signal: AbortSignal | undefined,
-    onRequest: (cost: RequestCost) => void,
-  ): Promise<AttemptResult> {
+  async #batch({ resource, events, current, onRequest }: Attempt<E>, signal: AbortSignal | undefined): Promise<AttemptResult> {
     const deliveries: BatchDelivery<E>[] = [];
     let previous = current;
     for (const { source, next } of events) {

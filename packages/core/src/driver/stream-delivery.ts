@@ -118,13 +118,13 @@ export class StreamDelivery<E extends ProjectionEvent> {
     for (const position of batch) {
       position.tally.start();
     }
-    const result = await this.#context.calls.run(
-      head.plan.resource,
-      batch.map((position) => ({ source: position.tally.source, next: position.plan.next })),
+    const result = await this.#context.calls.run({
+      resource: head.plan.resource,
+      events: batch.map((position) => ({ source: position.tally.source, next: position.plan.next })),
       current,
-      this.#signal,
-      (cost) => head.tally.addCost(cost),
-    );
+      signal: this.#signal,
+      onRequest: (cost) => head.tally.addCost(cost),
+    });
     const reached = result.stopped === undefined ? batch.length : result.applied + 1;
     for (const position of batch.slice(0, reached)) {
       position.tally.attempts++;

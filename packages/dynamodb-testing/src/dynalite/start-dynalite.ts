@@ -1,7 +1,5 @@
-import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import type { RunningEmulator } from "../running-emulator.js";
+import { runningEmulator, type RunningEmulator } from "../running-emulator.js";
 import type { Server } from "node:http";
-import { createDynamoDBLocalClient } from "../local-client.js";
 import { createDynaliteServer, loadDynalite } from "./dynalite-internals.js";
 import { resolveDynaliteOptions, type StartDynaliteOptions } from "../start-options.js";
 import { installSingleWriteReturnValues } from "./single-write-return-values.js";
@@ -87,21 +85,7 @@ export async function startDynalite(options?: StartDynaliteOptions): Promise<Dyn
   server.unref();
   const endpoint = `http://127.0.0.1:${port}`;
 
-  const clients = new Set<DynamoDBClient>();
-  const createClient = (config: DynamoDBClientConfig = {}): DynamoDBClient => {
-    const client = createDynamoDBLocalClient(endpoint, { ...resolved.clientConfig, ...config });
-    clients.add(client);
-    return client;
-  };
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      for (const client of clients) {
-        client.destroy();
-      }
-      await close(server);
-    })());
-  return { endpoint, port, client: createClient(), createClient, stop, [Symbol.asyncDispose]: stop };
+  return runningEmulator(endpoint, port, resolved.clientConfig, () => close(server));
 }
 
 /** Listens on 127.0.0.1; on abort (or a listen error) closes the server and rejects. */
