@@ -10,6 +10,7 @@ import {
 } from "@projectionkit/core";
 import { memoryProjection } from "@projectionkit/memory";
 import { describe, expect, it } from "vitest";
+import { spied } from "./driver-spy.js";
 import { ledgerHandler, type LedgerEvent } from "./fixtures.js";
 
 function deposit(stream: string, offset: number, amount = 1): SourceEvent<LedgerEvent> {
@@ -20,24 +21,9 @@ function sequenced(stream: string, sequence: string): SourceEvent<LedgerEvent> {
   return { stream, sequence, event: { type: "Deposited", id: `${stream}#${sequence}`, account: stream, amount: 1 } };
 }
 
-/** Counts the calls a handler receives, and can hide the stored version from conflicts. */
-function counting<E extends LedgerEvent>(inner: ProjectionMessageHandler<E>, options: { hideStoredVersion?: boolean } = {}) {
-  const calls = { handleEvent: 0, resourceVersion: 0 };
-  const handler: ProjectionMessageHandler<E> = {
-    configure: (c) => inner.configure(c),
-    handleEvent: (r, c, n, scope, event, o) => {
-      calls.handleEvent++;
-      return inner.handleEvent(r, c, n, scope, event, options.hideStoredVersion === true ? { signal: o?.signal } : o);
-    },
-    resourceVersion: (r, o) => {
-      calls.resourceVersion++;
-      return inner.resourceVersion(r, o);
-    },
-    closeResource: (r, o) => inner.closeResource(r, o),
-    timeoutHint: (e) => inner.timeoutHint(e),
-    compact: (s, o) => inner.compact(s, o),
-  };
-  return { handler, calls };
+/** Counts the calls a handler receives (without the batch capability), and can hide the stored version from conflicts. */
+function counting(inner: ProjectionMessageHandler<LedgerEvent>, options: { hideStoredVersion?: boolean } = {}) {
+  return spied(inner, { ...options, batches: false });
 }
 
 /** A retryable error, as adapters raise for throttling. */
@@ -52,7 +38,7 @@ describe("G1/G2 outcomes", () => {
     expect((await driver.deliver(deposit("a", 1))).outcome).toBe("applied");
     const duplicate = await driver.deliver(deposit("a", 0));
     expect(duplicate).toMatchObject({ outcome: "duplicate", attempts: 1, conflicts: 1, reads: 0, storedVersion: encodeOffset(1) });
-    expect(calls).toEqual({ handleEvent: 3, resourceVersion: 0 });
+    expect(calls).toEqual({ handleEvent: 3, resourceVersion: 0, batches: [] });
     expect(projection.state.applied).toEqual(["a@0", "a@1"]);
   });
 
@@ -87,10 +73,10 @@ describe("G1/G2 outcomes", () => {
     expect((await driver.deliver(sequenced("k", later))).outcome).toBe("applied");
     expect(await projection.resourceVersion(streamResource("k"))).toEqual(encodeSequence(later));
     // One read for the stream's first event; after that the driver knows the version it wrote.
-    expect(calls).toEqual({ handleEvent: 2, resourceVersion: 1 });
+    expect(calls).toEqual({ handleEvent: 2, resourceVersion: 1, batches: [] });
     expect((await driver.deliver(sequenced("k", first))).outcome).toBe("duplicate");
     // A duplicate is confirmed by a read, never by a write.
-    expect(calls).toEqual({ handleEvent: 2, resourceVersion: 2 });
+    expect(calls).toEqual({ handleEvent: 2, resourceVersion: 2, batches: [] });
     expect(projection.state.applied).toEqual([`k#${first}`, `k#${later}`]);
   });
 
