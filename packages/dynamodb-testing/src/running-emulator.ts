@@ -7,6 +7,8 @@ import { createDynamoDBLocalClient } from "./local-client.js";
  *
  * @example
  * ```ts
+ * import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+ *
  * async function tableNames(emulator: RunningEmulator): Promise<string[]> {
  *   const { TableNames = [] } = await emulator.client.send(new ListTablesCommand({}));
  *   return TableNames;
