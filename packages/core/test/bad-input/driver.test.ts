@@ -144,3 +144,32 @@ describe("H3 through the driver: an event of an undeclared type fails without a 
     });
   });
 });
+
+describe("H3/G8: a run with an event of an undeclared type in the middle", () => {
+  it("the batch stops before it: the event before it applies alone, it fails without a request, the one after is held", async () => {
+    const calls: string[] = [];
+    const watched = new Proxy(target.projection, {
+      get(projection, name, receiver) {
+        const value: unknown = Reflect.get(projection, name, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (name === "handleEvent" || name === "handleEventBatch") calls.push(`${String(name)}(${name === "handleEventBatch" ? (args[1] as unknown[]).length : 1})`);
+          return (value as (...a: unknown[]) => unknown).apply(projection, args);
+        };
+      },
+    });
+    const driver = new DeliveryDriver(watched);
+    const stream = `run-${++ids}`;
+    target.resetRequests();
+    const { reports } = await driver.deliverAll([
+      { stream, offset: 0, event: { type: "Row", id: `${stream}#0` } },
+      { stream, offset: 1, event: { type: "Other", id: `${stream}#1` } as unknown as RowEvent },
+      { stream, offset: 2, event: { type: "Row", id: `${stream}#2` } },
+    ]);
+    expect(reports.map((report) => report.outcome)).toEqual(["applied", "failed", "held"]);
+    expect(calls).toEqual(["handleEvent(1)"]);
+    expect(target.requests()).toEqual(["TransactWriteItemsCommand"]);
+    expect(await target.snapshot()).toContain(`${stream}#0`);
+    expect(await target.snapshot()).not.toContain(`${stream}#2`);
+  });
+});
