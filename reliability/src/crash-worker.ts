@@ -35,7 +35,9 @@ const source = new AtLeastOnceSource(remaining, {
   random: seededRandom(config.seed * 7_919 + config.slot * 131 + config.generation),
   redeliveryDelay: 20,
 });
-const driver = new DeliveryDriver(projection, { concurrency: 4, retry: { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 50 } });
+// One commit per event (maxBatchSize 1): the parent spreads its kills by the commits the emulator
+// applied, counted against the events, and the ledger coalesces a batched run into one commit.
+const driver = new DeliveryDriver(projection, { concurrency: 4, maxBatchSize: 1, retry: { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 50 } });
 while (!source.drained) {
   const batch = source.take(20);
   if (batch.length === 0) {

@@ -106,9 +106,42 @@ export function depositItems(tables: LedgerTables, event: Deposit): TransactWrit
 }
 
 /**
+ * The read-model writes of a run of consecutive deposits of one stream, coalesced (D16): each
+ * deposit's row, and one `ADD` per account of the run's sum and count, so that a batch touches its
+ * balance item once (DynamoDB allows one action per item in a transaction).
+ *
+ * @param tables - the names.
+ * @param events - the run's deposits, in order.
+ * @returns one row update per deposit and one balance update per account.
+ *
+ * @example
+ * ```ts
+ * const items = runItems(tables, deliveries.map(({ event }) => event));
+ * ```
+ */
+export function runItems(tables: LedgerTables, events: readonly Deposit[]): TransactWriteItem[] {
+  const rows = events.map((event) => depositItems(tables, event)[0] as TransactWriteItem);
+  const totals = new Map<string, { amount: number; count: number }>();
+  for (const event of events) {
+    const total = totals.get(event.account) ?? { amount: 0, count: 0 };
+    totals.set(event.account, { amount: total.amount + event.amount, count: total.count + 1 });
+  }
+  const balances = [...totals].map(([account, total]): TransactWriteItem => ({
+    Update: {
+      TableName: tables.balances,
+      Key: { account: { S: account } },
+      UpdateExpression: "ADD balance :amount, deposits :count",
+      ExpressionAttributeValues: { ":amount": { N: String(total.amount) }, ":count": { N: String(total.count) } },
+    },
+  }));
+  return [...rows, ...balances];
+}
+
+/**
  * The ledger projection on DynamoDB: each deposit writes its row and adds to its balance, in the
- * same `TransactWriteItems` as the version check. With `items: false` it writes no items (the
- * version alone), for the broken "split" variant that writes them separately.
+ * same `TransactWriteItems` as the version check; a run of deposits that the driver batches (G8)
+ * adds to the balance once ({@link runItems}). With `items: false` it writes no items (the version
+ * alone), for the broken "split" variant that writes them separately.
  *
  * @param tables - the names.
  * @param options - `items: false` to leave the read model out of the commit.
@@ -127,6 +160,7 @@ export function dynamoLedgerHandler(tables: LedgerTables, options: { readonly it
       c.handlesEvents("Deposited");
     },
     handleEvent: (_scope, event) => (withItems ? depositItems(tables, event) : []),
+    handleEvents: (deliveries) => (withItems ? runItems(tables, deliveries.map(({ event }) => event)) : []),
   };
 }
 

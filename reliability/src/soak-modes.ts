@@ -11,9 +11,5 @@ export const UNBATCHED: SoakMode = Object.freeze({ name: "unbatched", maxBatchSi
 /** Runs of up to 25 events of one stream per `handleEventBatch`. */
 export const BATCHED: SoakMode = Object.freeze({ name: "batched", maxBatchSize: 25 });
 
-/**
- * The modes the soak runs. The `DeliveryDriver` on this branch has no `maxBatchSize` yet and
- * delivers one event per `handleEvent`: only {@link UNBATCHED} runs. When it has the option, add
- * {@link BATCHED} here and pass `maxBatchSize: mode.maxBatchSize` in `soak-run.ts`.
- */
-export const SOAK_MODES: readonly SoakMode[] = [UNBATCHED];
+/** The modes the soak runs: each backend once per mode, the driver's `maxBatchSize` set by the mode. */
+export const SOAK_MODES: readonly SoakMode[] = [UNBATCHED, BATCHED];

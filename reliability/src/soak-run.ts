@@ -88,7 +88,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           if (report.outcome === "failed") observe(report.error);
         },
       },
-      // maxBatchSize: mode.maxBatchSize, (when the driver has the option: see SOAK_MODES)
+      maxBatchSize: mode.maxBatchSize,
     });
     try {
       while (!source.drained) {

@@ -1,9 +1,10 @@
-import { describeValue, InvalidArgumentError } from "@projectionkit/core";
+import { describeValue, InvalidArgumentError, requireKnownKeys } from "@projectionkit/core";
 import { FAULT_KINDS, MIN_DECLARED_RESOURCE_BYTES, MIN_DECLARED_VERSION_BYTES } from "./capabilities.js";
 
 /**
- * Checks the options of a conformance entry point, so that a misspelt capability or a missing
- * factory is an error rather than a silently smaller suite.
+ * Checks the options of a conformance entry point, so that a misspelt option or capability, or a
+ * missing factory, is an error rather than a silently smaller suite (E2: unknown keys are refused at
+ * every level).
  *
  * @param options - the options as given.
  * @throws `InvalidArgumentError` naming the option.
@@ -17,7 +18,8 @@ export function validateConformanceOptions(options: unknown): void {
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError("options", `expected an object, got ${describeValue(options)}`);
   }
-  const { name, create, capabilities, timeout } = options as Record<string, unknown>;
+  requireKnownKeys(options, "options", ["name", "create", "capabilities", "run", "timeout"]);
+  const { name, create, capabilities, run, timeout } = options as Record<string, unknown>;
   if (typeof name !== "string" || name.trim() === "") {
     throw new InvalidArgumentError("options.name", "expected a non-empty string");
   }
@@ -25,8 +27,9 @@ export function validateConformanceOptions(options: unknown): void {
     throw new InvalidArgumentError("options.create", `expected a function, got ${describeValue(create)}`);
   }
   if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) {
-    throw new InvalidArgumentError("options.timeout", "expected a positive number of milliseconds");
+    throw new InvalidArgumentError("options.timeout", `expected a positive number of milliseconds, got ${shown(timeout)}`);
   }
+  validateRunOptions(run);
   if (typeof capabilities !== "object" || capabilities === null) {
     throw new InvalidArgumentError("options.capabilities", `expected an object, got ${describeValue(capabilities)}`);
   }
@@ -61,6 +64,34 @@ export function validateConformanceOptions(options: unknown): void {
 
 function requireOptionalMaximum(key: string, value: unknown, minimum: number): void {
   if (value !== undefined && (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum)) {
-    throw new InvalidArgumentError(`options.capabilities.${key}`, `expected an integer number of bytes of at least ${minimum}, got ${typeof value === "number" ? value : describeValue(value)}`);
+    throw new InvalidArgumentError(`options.capabilities.${key}`, `expected an integer number of bytes of at least ${minimum}, got ${shown(value)}`);
   }
+}
+
+/** `run`: absent, or an object of `seed` (a 32-bit integer), `numRuns` (a positive integer) and `path` (a string). */
+function validateRunOptions(run: unknown): void {
+  if (run === undefined) {
+    return;
+  }
+  if (typeof run !== "object" || run === null || Array.isArray(run)) {
+    throw new InvalidArgumentError("options.run", `expected an object, got ${describeValue(run)}`);
+  }
+  const { seed, numRuns, path } = requireKnownKeys(run, "options.run", ["seed", "numRuns", "path"]);
+  if (seed !== undefined && (typeof seed !== "number" || !Number.isInteger(seed) || seed < -0x80000000 || seed > 0x7fffffff)) {
+    throw new InvalidArgumentError("options.run.seed", `expected a 32-bit integer, got ${shown(seed)}`);
+  }
+  if (numRuns !== undefined && (typeof numRuns !== "number" || !Number.isSafeInteger(numRuns) || numRuns < 1)) {
+    throw new InvalidArgumentError("options.run.numRuns", `expected a positive integer, got ${shown(numRuns)}`);
+  }
+  if (path !== undefined && typeof path !== "string") {
+    throw new InvalidArgumentError("options.run.path", `expected a shrink path (a string), got ${describeValue(path)}`);
+  }
+}
+
+/** A number as itself, a string quoted (so that "4" is not read as 4), anything else by its type. */
+function shown(value: unknown): string {
+  if (typeof value === "number") {
+    return String(value);
+  }
+  return typeof value === "string" ? `the string ${JSON.stringify(value.length <= 40 ? value : `${value.slice(0, 40)}…`)}` : describeValue(value);
 }

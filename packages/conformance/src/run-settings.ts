@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "@projectionkit/core";
+import { InvalidArgumentError, requireKnownKeys } from "@projectionkit/core";
 
 /**
  * How many generated cases a property runs and from which seed. Every failure prints these, so a
@@ -54,7 +54,7 @@ export const CI_CONFORMANCE_SEED = 20_261_126;
  * @param environment - the environment to read. Default `process.env`.
  * @returns the settings.
  * @throws `InvalidArgumentError` for a seed that is not a 32-bit integer or a run count that is
- *   not a positive integer, naming the option or the variable.
+ *   not a positive integer, naming the option or the variable, or for an unknown option (E2).
  *
  * @example
  * ```ts
@@ -66,6 +66,7 @@ export function resolveConformanceSettings(
   options: ConformanceRunOptions = {},
   environment: Readonly<Record<string, string | undefined>> = process.env,
 ): ConformanceRunSettings {
+  requireKnownKeys(options, "options", ["seed", "numRuns", "path"]);
   const environmentSeed = parseInteger(environment["CONFORMANCE_SEED"], "CONFORMANCE_SEED");
   const environmentRuns = parseInteger(environment["CONFORMANCE_RUNS"], "CONFORMANCE_RUNS");
   const seedOption = checkInteger(options.seed, "options.seed");

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type ProjectionEvent, type Resource } from "@projectionkit/core";
+import { InvalidArgumentError, requireKnownKeys, type ProjectionEvent, type Resource } from "@projectionkit/core";
 
 /**
  * What a commit hook is told about the commit.
@@ -46,12 +46,14 @@ export interface MemoryProjectionHooks<E extends ProjectionEvent = ProjectionEve
   readonly afterCommit?: ((context: CommitContext<E>) => void | Promise<void>) | undefined;
 }
 
+const HOOK_NAMES = ["beforeCommit", "afterCommit"] as const;
+
 /**
  * Checks the hooks option.
  *
  * @param hooks - the option as given.
  * @returns the hooks, or none.
- * @throws `InvalidArgumentError` naming the hook that is not a function.
+ * @throws `InvalidArgumentError` naming the hook that is not a function, or an unknown key (E2).
  *
  * @example
  * ```ts
@@ -65,7 +67,8 @@ export function requireCommitHooks<E extends ProjectionEvent>(hooks: MemoryProje
   if (typeof hooks !== "object" || hooks === null) {
     throw new InvalidArgumentError("options.hooks", "expected an object");
   }
-  for (const name of ["beforeCommit", "afterCommit"] as const) {
+  requireKnownKeys(hooks, "options.hooks", HOOK_NAMES);
+  for (const name of HOOK_NAMES) {
     if (hooks[name] !== undefined && typeof hooks[name] !== "function") {
       throw new InvalidArgumentError(`options.hooks.${name}`, "expected a function");
     }

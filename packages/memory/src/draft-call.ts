@@ -305,7 +305,7 @@ export class DraftCall {
       (this.#aliased ??= []).push(node);
       return node;
     }
-    const path = key === undefined ? "the returned state" : childPath("the value written at", key);
+    const path = key === undefined ? "the returned state" : `the value written at ${writtenKey(key)}`;
     if (value instanceof Date && Object.getPrototypeOf(value) === Date.prototype) {
       return toStateDate(value);
     }
@@ -482,4 +482,12 @@ export function shallowCopy(node: object, kind: ContainerKind | undefined = cont
 function isArrayIndex(key: string): boolean {
   const index = Number(key);
   return Number.isInteger(index) && index >= 0 && index < 4_294_967_295 && String(index) === key;
+}
+
+/** How a message names the key a value was written at: `key "name"` (cut to 40 characters), or `[index]`. */
+function writtenKey(key: unknown): string {
+  if (typeof key !== "string") {
+    return `[${String(key)}]`;
+  }
+  return `key ${JSON.stringify(key.length <= 40 ? key : `${key.slice(0, 40)}…`)}`;
 }

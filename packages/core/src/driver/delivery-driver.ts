@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors/argument-errors.js";
+import { readProjectionConfiguration } from "../projection-configuration.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import type { ProjectionMessageHandler } from "../projection-message-handler.js";
 import { describeValue } from "../validation.js";
@@ -63,7 +64,8 @@ export class DeliveryDriver<E extends ProjectionEvent> {
   /**
    * @param handler - the projection.
    * @param options - see {@link DeliveryDriverOptions}.
-   * @throws `InvalidArgumentError` for a malformed handler, or a malformed or unknown option (E2).
+   * @throws `InvalidArgumentError` for a malformed handler, or a malformed or unknown option (E2);
+   *   `InvalidConfigurationError` when the handler's `configure` declares something unusable (H1).
    */
   constructor(handler: ProjectionMessageHandler<E>, options?: DeliveryDriverOptions<E>) {
     if (typeof handler !== "object" || handler === null || typeof handler.handleEvent !== "function" || typeof handler.resourceVersion !== "function") {
@@ -75,6 +77,7 @@ export class DeliveryDriver<E extends ProjectionEvent> {
     this.#options = resolveDriverOptions(options);
     const known = new KnownVersions();
     this.#context = {
+      configuration: readProjectionConfiguration(handler),
       calls: new HandlerCalls(handler, this.#options.attemptTimeoutMs),
       options: this.#options,
       known,

@@ -1,5 +1,6 @@
 import { VersionKeptMovingError } from "../errors/delivery-errors.js";
 import { decodeOffset } from "../offset-codec.js";
+import { requireHandledEvent, type ProjectionConfiguration } from "../projection-configuration.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import { compareVersions, versionsEqual, type Version } from "../resource.js";
 import type { DeliveryPlan } from "./delivery-plan.js";
@@ -16,6 +17,8 @@ import type { StreamEvent, StreamPosition } from "./stream-order.js";
  * @internal
  */
 export interface StreamDeliveryContext<E extends ProjectionEvent> {
+  /** The handler's declarations: an event of another type fails before any request (H3). */
+  readonly configuration: ProjectionConfiguration<E>;
   readonly calls: HandlerCalls<E>;
   readonly options: ResolvedDriverOptions<E>;
   readonly known: KnownVersions;
@@ -75,6 +78,10 @@ export class StreamDelivery<E extends ProjectionEvent> {
   /** One attempt from the head, or the read that must come first. */
   async #step(): Promise<Continue> {
     const head = this.#position(this.#head);
+    const undeclared = this.#undeclared(head);
+    if (undeclared !== undefined) {
+      return this.#stop("failed", { error: undeclared });
+    }
     if (head.tally.conflicts >= this.#context.options.retry.maxConflicts) {
       return this.#stop("failed", { error: new VersionKeptMovingError(head.tally.conflicts) });
     }
@@ -220,6 +227,16 @@ export class StreamDelivery<E extends ProjectionEvent> {
     return true;
   }
 
+  /** The error of an event whose type the handler does not declare, found without a request; else undefined. */
+  #undeclared(position: StreamPosition<E>): unknown {
+    try {
+      requireHandledEvent(this.#context.configuration, position.tally.source.event);
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
   #retryable(error: unknown): boolean {
     return (error instanceof DOMException && error.name === "TimeoutError") || this.#context.options.isRetryable(error);
   }
@@ -230,7 +247,7 @@ export class StreamDelivery<E extends ProjectionEvent> {
     const batch = [this.#position(index)];
     while (batch.length < limit && index + batch.length < this.#positions.length) {
       const next = this.#position(index + batch.length);
-      if (!follows((batch.at(-1) as StreamPosition<E>).plan, next.plan)) {
+      if (!follows((batch.at(-1) as StreamPosition<E>).plan, next.plan) || this.#undeclared(next) !== undefined) {
         break;
       }
       batch.push(next);

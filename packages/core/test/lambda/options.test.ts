@@ -58,6 +58,9 @@ describe("G5 handler options", () => {
       const projection = memoryProjection(ledgerHandler());
       const { handler, calls } = watched(projection);
       const driver = new DeliveryDriver(handler);
+      // The driver reads the handler's declarations (configure, no I/O) once, when it is made.
+      expect(calls.every((call) => call === "configure")).toBe(true);
+      calls.splice(0);
       for (const [argument, options] of badOptions) {
         let thrown: unknown;
         try {
