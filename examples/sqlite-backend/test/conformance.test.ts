@@ -4,12 +4,14 @@ import { DatabaseSync } from "node:sqlite";
 import { readProbeList, SqliteFaultInjector, sqliteProbeProjection, SqliteResourceRepository } from "../src/index.js";
 
 // Every overlapping call is safe in one process: each commit is one synchronous transaction.
-// Conflicts always report the stored version, and the fault injector knows all three faults.
+// Conflicts always report the stored version, batches are native (one transaction for a run), and
+// the fault injector knows all three faults.
 // BLOB resources and versions have no practical limit (SQLite's is a billion bytes), so no maximum
 // is declared: the kit goes up to its own cap.
 const capabilities = {
   concurrentCalls: true,
   reportsStoredVersion: true,
+  batches: true,
   faults: ["before-commit", "lost-response", "throttling"],
 } as const;
 

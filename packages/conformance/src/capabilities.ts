@@ -29,6 +29,7 @@ export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(["before-commit",
  * const capabilities: BackendCapabilities = {
  *   concurrentCalls: true,
  *   reportsStoredVersion: true,
+ *   batches: true,
  *   faults: ["before-commit", "lost-response", "throttling"],
  *   maxResourceBytes: 2011,
  *   maxVersionBytes: 4096,
@@ -47,6 +48,15 @@ export interface BackendCapabilities {
    * rejecting (H7). When `true` the kit checks that the reported version is the stored one.
    */
   readonly reportsStoredVersion: boolean;
+  /**
+   * The handler offers the batch capability, `handleEventBatch` (B1–B4; every handler built on
+   * core's `ProjectionHandlerBase` does). When `true` the kit checks it (K11): example tests per
+   * batch clause, batches in its histories and among its concurrent workers, and faults inside
+   * batches. Default `false`: the batch examples are reported as skipped, and the histories and
+   * workers send their batches one event at a time through `handleEvent`, as an engine drives a
+   * handler without the capability (B4).
+   */
+  readonly batches?: boolean | undefined;
   /** The faults the backend's {@link FaultInjector} can inject (K4). Default none. */
   readonly faults?: readonly FaultKind[] | undefined;
   /**

@@ -1,6 +1,6 @@
 /**
- * The clauses of projectionkit's behavioural specification, by id, with a one-line summary. A test
- * belongs to the clauses its title names. The repository's coverage table (`COVERAGE.md`) shows,
+ * The clauses of projectionkit's behavioural specification (`docs/specification.md`), every one of
+ * them, by id, with a one-line summary. A test belongs to the clauses its title names. The repository's coverage table (`COVERAGE.md`) shows,
  * for each clause of the contract, the kit's tests and the deliberately broken backends (mutants)
  * that they catch, and for the other clauses the tests that name them (clause K7).
  *
@@ -25,7 +25,13 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   H6: "concurrent handleEvent calls with the same (r, c): exactly one true",
   H7: "a rejection reports the stored version when the backend learns it",
   E1: "typed errors with stable codes, guards, bad arguments rejected before I/O",
+  E2: "unknown option keys are refused with the nearest known key; messages name the argument",
+  E3: "a failure before the request reached the store is retryable, never an ambiguous commit",
   V1: "order-preserving offset codecs and stream helpers",
+  B1: "a batch commits a prefix: requests in order, each atomic, stopping at the first that does not commit; the result says how many, how many requests, where and why",
+  B2: "a conflict inside a batch is reported like H7; nothing at or after the stopping point is written",
+  B3: "lost responses inside a batch never double an event; racing batches never both apply a delivery",
+  B4: "a handler without the batch capability is driven one event at a time, with the same outcomes",
   D1: "the Go v0.7.1 table layout",
   D2: "createTable/deleteTable idempotent, waiting, detecting another key schema",
   D3: "key size checked before sending",
@@ -39,7 +45,11 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   D11: "decorators for every request, unable to break conflict detection",
   D12: "no I/O in constructors; the client is injected",
   D13: "DynamoResourceRepository with updateResourceVersionAndTransactionItems",
+  D14: "the version table belongs to the adapter: items and decorators cannot touch or retarget it",
+  D15: "item limits and key sizes checked before sending; a key schema learnt at most once",
+  D16: "coalescing: handleEvents returns the items of a whole run of one resource",
   M1: "the in-memory adapter: atomic, obviously correct, fast",
+  M2: "the memory adapter's state cannot leak: only a commit changes it",
   K1: "conformance entry points with a fresh backend per test",
   K2: "capability manifest; skipped tests are visible with a reason",
   K3: "example tests per clause and model-based properties, including concurrency",
@@ -50,10 +60,23 @@ export const SPEC_CLAUSES: Readonly<Record<string, string>> = Object.freeze({
   K8: "the kit runs against every backend of this repository",
   K9: "the generators cover the whole domain: versions of any length, resources of arbitrary bytes up to the declared maxima",
   K10: "ownership is checked: the kit changes every array it passed in or got back, then checks the store",
+  K11: "the batch capability is checked: examples per B clause, batches in the properties, faults inside batches, batch mutants",
   G1: "versions from the source: contiguous offsets, or ordered sequence numbers with c = the stored version",
   G2: "outcomes: applied, duplicate, gap, conflict (reported or read), failed; each counted",
   G3: "bounded exponential backoff with jitter for retryable errors, per-attempt deadlines, cancellation",
   G4: "different resources in parallel up to a bound, one resource in order",
   G5: "Lambda handlers returning partial batch failures for real failures only",
   G6: "hooks for every outcome with timing and backend cost where known, and counts; no payloads logged",
+  G7: "the driver orders each stream's events within one call and settles exact repeats without a request",
+  G8: "the driver commits each stream's runs in batches (maxBatchSize) with the outcomes of single delivery",
+  G9: "the Lambda handlers batch through the driver and keep their partial-failure meaning",
+  GP1: "pitfall: the poisoned resource (an empty version stored as an item)",
+  GP2: "pitfall: an absent next version sent as B: null",
+  GP3: "pitfall: conflicts guessed from the positions of cancellation reasons",
+  GP4: "pitfall: TransactionConflict confused with a version conflict",
+  GP5: "pitfall: no idempotency token, so a retry after a lost response reports a spurious conflict",
+  GP6: "pitfall: eventually consistent version reads",
+  GP7: "pitfall: a careless createTable (another key schema accepted, returns before ACTIVE)",
+  GP8: "pitfall: options silently ignored or replaced",
+  GP9: "pitfall: tests that cannot fail",
 });

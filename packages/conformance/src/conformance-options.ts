@@ -33,13 +33,13 @@ export function validateConformanceOptions(options: unknown): void {
   if (typeof capabilities !== "object" || capabilities === null) {
     throw new InvalidArgumentError("options.capabilities", `expected an object, got ${describeValue(capabilities)}`);
   }
-  const known = new Set(["concurrentCalls", "reportsStoredVersion", "faults", "maxResourceBytes", "maxVersionBytes"]);
+  const known = new Set(["concurrentCalls", "reportsStoredVersion", "batches", "faults", "maxResourceBytes", "maxVersionBytes"]);
   for (const key of Object.keys(capabilities)) {
     if (!known.has(key)) {
       throw new InvalidArgumentError(`options.capabilities.${key}`, `unknown capability; expected one of ${[...known].join(", ")}`);
     }
   }
-  const { concurrentCalls, reportsStoredVersion, faults, maxResourceBytes, maxVersionBytes } = capabilities as Record<string, unknown>;
+  const { concurrentCalls, reportsStoredVersion, batches, faults, maxResourceBytes, maxVersionBytes } = capabilities as Record<string, unknown>;
   for (const [key, value] of [
     ["concurrentCalls", concurrentCalls],
     ["reportsStoredVersion", reportsStoredVersion],
@@ -47,6 +47,9 @@ export function validateConformanceOptions(options: unknown): void {
     if (typeof value !== "boolean") {
       throw new InvalidArgumentError(`options.capabilities.${key}`, `expected a boolean, got ${describeValue(value)}`);
     }
+  }
+  if (batches !== undefined && typeof batches !== "boolean") {
+    throw new InvalidArgumentError("options.capabilities.batches", `expected a boolean, got ${describeValue(batches)}`);
   }
   if (faults !== undefined) {
     if (!Array.isArray(faults)) {

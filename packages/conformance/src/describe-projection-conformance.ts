@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import type { ProjectionConformanceOptions } from "./backends.js";
+import { registerBatchExamples } from "./batch-examples.js";
 import { validateConformanceOptions } from "./conformance-options.js";
 import { registerProjectionDomainExamples } from "./projection-domain-examples.js";
 import { registerProjectionExamples } from "./projection-examples.js";
@@ -11,7 +12,8 @@ import { resolveConformanceSettings } from "./run-settings.js";
 /**
  * Registers the conformance suite of the ProjectionMessageHandler contract (H1–H7, E1, V1, and
  * R2/R5/R7 through a projection) for one backend's probe projection (clause K1): readable example
- * tests named by clause id, fault scenarios for the faults the backend can inject (K4), then
+ * tests named by clause id, fault scenarios for the faults the backend can inject (K4), example
+ * tests of the batch capability (B1–B4) when the backend declares `batches: true` (K11), then
  * model-based properties including concurrent workers (K3), on resources and versions of
  * arbitrary bytes up to the backend's declared maxima (K9), with every array the kit passes in or
  * gets back changed after each call (K10). Call it at the top level of a vitest
@@ -31,7 +33,7 @@ import { resolveConformanceSettings } from "./run-settings.js";
  * describeProjectionConformance({
  *   name: "my backend",
  *   create: ({ pause }) => myProbeBackend({ pause }),
- *   capabilities: { concurrentCalls: true, reportsStoredVersion: false, faults: ["before-commit"] },
+ *   capabilities: { concurrentCalls: true, reportsStoredVersion: false, batches: true, faults: ["before-commit"] },
  *   run: { numRuns: 100 },
  * });
  * ```
@@ -45,6 +47,7 @@ export function describeProjectionConformance(options: ProjectionConformanceOpti
       registerProjectionDomainExamples(options);
     });
     describe("faults", () => registerProjectionFaults(options));
+    describe("batches", () => registerBatchExamples(options));
     describe("properties", () => registerProjectionProperties(options, settings));
   });
 }

@@ -1,12 +1,14 @@
 /**
  * The conformance kit of projectionkit: vitest suites, property-based and model-based, that prove
- * a backend keeps the contract of `@projectionkit/core` (clauses K1–K10 of docs/specification.md),
+ * a backend keeps the contract of `@projectionkit/core` (clauses K1–K11 of docs/specification.md),
  * on resources and versions of arbitrary bytes up to the maxima the backend declares (K9), with
- * every array it passes in or gets back changed after each call (K10).
+ * every array it passes in or gets back changed after each call (K10), batches included when the
+ * backend offers them (K11).
  *
  * - {@link describeResourceRepositoryConformance}: the ResourceRepository contract (R1–R7).
- * - {@link describeProjectionConformance}: the ProjectionMessageHandler contract (H1–H7), through
- *   a small probe projection ({@link ProbeEvent}) the backend implements, with fault scenarios.
+ * - {@link describeProjectionConformance}: the ProjectionMessageHandler contract (H1–H7, and the
+ *   batch capability B1–B4), through a small probe projection ({@link ProbeEvent}) the backend
+ *   implements, with fault scenarios.
  * - {@link resolveConformanceSettings}: seeds and run counts; `CONFORMANCE_SEED`,
  *   `CONFORMANCE_RUNS` and `CONFORMANCE_PATH` replay or deepen a run without code changes.
  *

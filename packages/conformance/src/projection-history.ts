@@ -1,6 +1,7 @@
 import {
   createCompactScope,
   createEventScope,
+  decodeOffset,
   encodeOffset,
   isProjectionKitError,
   versionsEqual,
@@ -14,6 +15,7 @@ import { showBytes, type ByteLimits } from "./byte-domain.js";
 import type { FaultKind } from "./capabilities.js";
 import { declaredConfiguration, type DeclaredConfiguration } from "./declared-configuration.js";
 import { resourceFamilyArbitrary, versionPoolArbitrary } from "./domain-arbitraries.js";
+import { deliverBatchLikeAnEngine, type KitBatchDelivery } from "./engine-batch.js";
 import { deliverLikeAnEngine } from "./engine-retry.js";
 import { probeEvent, UNEXPECTED_EVENT_TYPE, type ProbeEvent } from "./probe.js";
 import { expectUserItemFailure, offsetVersion, settle, showVersion } from "./support.js";
@@ -67,6 +69,8 @@ export interface ProjectionReal {
   /** The backend; its handler checks ownership on every call (K10). */
   readonly backend: ProjectionBackend;
   readonly reportsStoredVersion: boolean;
+  /** Whether the backend declares `batches: true`: batches go through `handleEventBatch`, else one event at a time (B4). */
+  readonly batches: boolean;
 }
 
 /**
@@ -170,6 +174,72 @@ async function deliverAndCheck(
   await expectTarget(real, aim, context);
 }
 
+function chosenCurrent(model: ProjectionModel, entry: ListModel, kind: CurrentKind, random: VersionPick, pick: number): Version {
+  const stale = entry.delivered.map((d) => d.current);
+  const fallback = picked(model, random);
+  return kind === "true" ? entry.version : kind === "empty" ? EMPTY : kind === "stale" && stale.length > 0 ? (stale[pick % stale.length] ?? fallback) : fallback;
+}
+
+function allDifferent(versions: readonly Version[]): boolean {
+  return versions.every((version, i) => versions.findIndex((other) => versionsEqual(other, version)) === i);
+}
+
+/**
+ * Delivers a batch like an engine (B1–B3) and checks the outcome, the stored effects and the stored
+ * version against the model, then advances the model: a batch whose first current version is the
+ * stored one applies all its deliveries (after retries, when a fault was injected), or a prefix
+ * before a failing event; any other batch stops at once with a conflict and writes nothing.
+ */
+async function batchAndCheck(model: ProjectionModel, real: ProjectionReal, index: number, deliveries: readonly KitBatchDelivery[], fault: FaultKind | undefined): Promise<void> {
+  const aim = target(model, index);
+  const { resource, entry } = aim;
+  const first = deliveries[0] as KitBatchDelivery;
+  const matches = versionsEqual(entry.version, first.current);
+  const failing = deliveries.findIndex((d) => d.event.failUserItem === true);
+  const before = { ids: [...entry.ids], version: entry.version };
+  const prefix = (count: number): { ids: string[]; version: Version } => ({
+    ids: [...before.ids, ...deliveries.slice(0, count).map((d) => d.event.id)],
+    version: count === 0 ? before.version : (deliveries[count - 1] as KitBatchDelivery).next,
+  });
+  const context = `a batch of ${deliveries.map((d) => `${d.event.id}${d.event.failUserItem === true ? " (failing)" : ""}`).join(", ")} on ${showBytes(resource)} with c=${showVersion(first.current)} (stored ${showVersion(entry.version)})`;
+  const outcome = await deliverBatchLikeAnEngine(real.backend, {
+    batches: real.batches,
+    resource,
+    deliveries,
+    fault,
+    mayReject: failing >= 0,
+    onError:
+      fault === "before-commit"
+        ? async (settledBefore, result) => {
+            // A request that failed before it reached storage left nothing behind.
+            const expected = prefix(settledBefore + result.applied);
+            expect(await real.backend.readList(aim.list), `the effects after a failure before commit in ${context}`).toEqual(expected.ids);
+            expect(await real.backend.handler.resourceVersion(resource), `the version after a failure before commit in ${context}`).toEqual(expected.version);
+          }
+        : undefined,
+  });
+  for (const d of deliveries) {
+    entry.delivered.push({ current: d.current, next: d.next, id: d.event.id });
+  }
+  if (!matches) {
+    expect(outcome.settled, `B2: a batch whose first current version is not the stored one applies nothing: ${context}`).toBe(0);
+    expect(outcome.stopped?.reason, `B2: it stops with a conflict: ${context}`).toBe("conflict");
+    if (real.reportsStoredVersion && outcome.errors.length === 0 && outcome.stopped?.reason === "conflict") {
+      expect(outcome.stopped.storedVersion, `B2: the stored version reported with the conflict: ${context}`).toEqual(entry.version);
+    }
+  } else if (failing >= 0) {
+    expect(outcome.settled, `B1: at most the events before the failing one apply: ${context}`).toBeLessThanOrEqual(failing);
+    expect(outcome.stopped?.reason, `B1: a failing event stops the batch with an error: ${context}`).toBe("error");
+    expectUserItemFailure(real.backend, outcome.errors.at(-1), context);
+  } else {
+    expect(outcome.settled, `B1/B3: every delivery of a batch whose current version matches is applied once: ${context}; ${outcome.errors.map(String).join("; ")}`).toBe(deliveries.length);
+  }
+  const after = prefix(outcome.settled);
+  entry.ids.splice(0, entry.ids.length, ...after.ids);
+  entry.version = after.version;
+  await expectTarget(real, aim, context);
+}
+
 class DeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
@@ -193,16 +263,7 @@ class DeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal>
   }
   async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const { resource, entry } = target(model, this.resource);
-    const stale = entry.delivered.map((d) => d.current);
-    const random = picked(model, this.random);
-    const current =
-      this.kind === "true"
-        ? entry.version
-        : this.kind === "empty"
-          ? EMPTY
-          : this.kind === "stale" && stale.length > 0
-            ? (stale[this.pick % stale.length] ?? random)
-            : random;
+    const current = chosenCurrent(model, entry, this.kind, this.random, this.pick);
     const next = this.next === undefined ? EMPTY : picked(model, this.next);
     const id = `e${model.sequence++}`;
     // A retry of an event whose n equals its c cannot be told from a new delivery (engines never
@@ -262,6 +323,69 @@ class RedeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionRea
   }
   toString(): string {
     return this.#label || `redeliver(#${this.resource}, #${this.pick})`;
+  }
+}
+
+/**
+ * Where a batch starts: at a stream offset (its deliveries are the offsets from it on), at
+ * `behind` offsets before the one after the stored version (a redelivered prefix, then new events),
+ * or at a current version drawn like a single delivery's (its next versions from the case).
+ *
+ * @internal
+ */
+export type BatchStart =
+  | { readonly offset: number }
+  | { readonly behind: number }
+  | { readonly kind: CurrentKind; readonly random: VersionPick; readonly pick: number };
+
+/** The offset a stored stream version stands for; -1 when it is empty or not a stream version. */
+function storedOffset(version: Version): bigint {
+  return version.length === 8 ? (decodeOffset(version) ?? -1n) : -1n;
+}
+
+class BatchCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+  #label = "";
+  readonly resource: number;
+  readonly start: BatchStart;
+  readonly nexts: readonly VersionPick[];
+  readonly failAt: number | undefined;
+  readonly fault: FaultKind | undefined;
+  constructor(resource: number, start: BatchStart, nexts: readonly VersionPick[], failAt: number | undefined, fault: FaultKind | undefined) {
+    this.resource = resource;
+    this.start = start;
+    this.nexts = nexts;
+    this.failAt = failAt;
+    this.fault = fault;
+  }
+  check(): boolean {
+    return true;
+  }
+  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+    const { resource, list, entry } = target(model, this.resource);
+    const { start } = this;
+    const deliveries: KitBatchDelivery[] = [];
+    const stream = "kind" in start ? undefined : "offset" in start ? BigInt(start.offset) : storedOffset(entry.version) + 1n - BigInt(start.behind);
+    const from = stream === undefined || stream < 0n ? 0n : stream;
+    let current = "kind" in start ? chosenCurrent(model, entry, start.kind, start.random, start.pick) : from === 0n ? EMPTY : encodeOffset(from - 1n);
+    // A run from behind where the stream stands goes past it: a redelivered prefix, then new events.
+    const length = "behind" in start ? Math.max(this.nexts.length, start.behind + 1) : this.nexts.length;
+    for (let i = 0; i < length; i++) {
+      const pick = this.nexts[i] ?? { pool: i };
+      const next = "kind" in start ? picked(model, pick) : encodeOffset(from + BigInt(i));
+      const id = "kind" in start ? `e${model.sequence++}` : `${list}@${from + BigInt(i)}`;
+      deliveries.push({ current, next, event: probeEvent(list, id, i === this.failAt) });
+      current = next;
+    }
+    // A fault goes only on a batch that commits, with versions that tell its deliveries apart, so
+    // that the stored version after a lost response says which of them applied.
+    const chain = [deliveries[0]?.current ?? EMPTY, ...deliveries.map((d) => d.next)];
+    const commits = versionsEqual(entry.version, chain[0] ?? EMPTY) && this.failAt === undefined;
+    const fault = commits && allDifferent(chain) ? this.fault : undefined;
+    this.#label = `deliverBatch(${showBytes(resource)}, ${deliveries.map((d) => `${d.event.id}${d.event.failUserItem === true ? "!" : ""}`).join(" ")}, c=${"kind" in start ? start.kind : "offset"}:${showVersion(chain[0])}${fault === undefined ? "" : `, fault ${fault}`})`;
+    await batchAndCheck(model, real, this.resource, deliveries, fault);
+  }
+  toString(): string {
+    return this.#label || `deliverBatch(#${this.resource}, ${this.nexts.length} events)`;
   }
 }
 
@@ -341,8 +465,8 @@ class ConfigureCommand implements fc.AsyncCommand<ProjectionModel, ProjectionRea
 export type ProjectionHistoryCase = [resources: Resource[], versions: Version[], commands: Iterable<fc.AsyncCommand<ProjectionModel, ProjectionReal>>];
 
 /**
- * The cases of the history property (K3, K9): resources and versions of arbitrary bytes related to
- * each other, and histories of every operation of the contract on them.
+ * The cases of the history property (K3, K9, K11): resources and versions of arbitrary bytes related
+ * to each other, and histories of every operation of the contract on them, batches included.
  *
  * @param faults - the faults the backend can inject.
  * @param limits - the lengths the backend accepts.
@@ -350,7 +474,7 @@ export type ProjectionHistoryCase = [resources: Resource[], versions: Version[],
  *
  * @example
  * ```ts
- * fc.asyncProperty(projectionHistoryArbitrary(faults, limits), (history) => runProjectionHistory(backend, true, history));
+ * fc.asyncProperty(projectionHistoryArbitrary(faults, limits), (history) => runProjectionHistory(backend, { reportsStoredVersion: true, batches: true }, history));
  * ```
  */
 export function projectionHistoryArbitrary(faults: readonly FaultKind[], limits: ByteLimits): fc.Arbitrary<ProjectionHistoryCase> {
@@ -362,6 +486,10 @@ export function projectionHistoryArbitrary(faults: readonly FaultKind[], limits:
     { weight: 3, arbitrary: fc.nat({ max: 15 }).map((pool) => ({ pool })) },
     { weight: 2, arbitrary: fc.integer({ min: 0, max: STREAM_LENGTH }).map((offset) => ({ offset })) },
   );
+  const batch = (start: fc.Arbitrary<BatchStart>): fc.Arbitrary<BatchCommand> =>
+    fc
+      .tuple(resource, start, fc.array(version, { minLength: 1, maxLength: 4 }), fc.option(fc.nat({ max: 3 }), { nil: undefined, freq: 5 }), fault)
+      .map(([r, from, nexts, failAt, injected]) => new BatchCommand(r, from, nexts, failAt, injected));
   const commands = fc.commands(
     [
       fc
@@ -372,6 +500,14 @@ export function projectionHistoryArbitrary(faults: readonly FaultKind[], limits:
         .map(([r, kind, random, pick, next]) => new DeliverCommand(r, kind, random, pick, next, true, undefined)),
       fc.tuple(resource, fc.integer({ min: 0, max: STREAM_LENGTH }), fault).map(([r, offset, injected]) => new StreamCommand(r, offset, injected)),
       fc.tuple(resource, fc.nat()).map(([r, pick]) => new RedeliverCommand(r, pick)),
+      batch(
+        fc.oneof(
+          fc.integer({ min: 0, max: STREAM_LENGTH }).map((offset): BatchStart => ({ offset })),
+          fc.record({ kind: fc.constantFrom<CurrentKind>("true", "true", "stale", "empty", "random"), random: version, pick: fc.nat() }),
+        ),
+      ),
+      // A stream's run from around where it stands: new events, or a redelivered prefix and new ones.
+      batch(fc.integer({ min: 0, max: 3 }).map((behind): BatchStart => ({ behind }))),
       resource.map((r) => new CloseCommand(r)),
       fc.constant(new CompactCommand()),
       fc.oneof(fc.constant(new ConfigureCommand()), resource.map((r) => new UndeclaredEventCommand(r))),
@@ -387,17 +523,22 @@ export function projectionHistoryArbitrary(faults: readonly FaultKind[], limits:
  * and checks that `configure` still declares what it did at the start.
  *
  * @param backend - the backend; its handler should check ownership (K10).
- * @param reportsStoredVersion - whether conflicts report the stored version (H7).
+ * @param capabilities - whether conflicts report the stored version (H7), and whether batches go
+ *   through `handleEventBatch` (B1–B4) or one event at a time.
  * @param history - the case.
  *
  * @example
  * ```ts
- * await runProjectionHistory(backend, true, history);
+ * await runProjectionHistory(backend, { reportsStoredVersion: true, batches: true }, history);
  * ```
  */
-export async function runProjectionHistory(backend: ProjectionBackend, reportsStoredVersion: boolean, [resources, versions, commands]: ProjectionHistoryCase): Promise<void> {
+export async function runProjectionHistory(
+  backend: ProjectionBackend,
+  { reportsStoredVersion, batches }: { readonly reportsStoredVersion: boolean; readonly batches: boolean },
+  [resources, versions, commands]: ProjectionHistoryCase,
+): Promise<void> {
   const model: ProjectionModel = { resources, versions, lists: new Map(), declared: declaredConfiguration(backend.handler), sequence: 0 };
-  const real: ProjectionReal = { backend, reportsStoredVersion };
+  const real: ProjectionReal = { backend, reportsStoredVersion, batches };
   await fc.asyncModelRun(() => ({ model, real }), commands);
   await expectAll(model, real, "the whole history");
   // Every case ends with a compaction, which must keep every list, and a configure call.

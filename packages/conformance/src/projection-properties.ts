@@ -5,6 +5,7 @@ import type { ProjectionBackend, ProjectionConformanceOptions } from "./backends
 import { byteLimits, showBytes } from "./byte-domain.js";
 import type { FaultKind } from "./capabilities.js";
 import { resourceFamilyArbitrary } from "./domain-arbitraries.js";
+import { deliverBatchLikeAnEngine, type KitBatchDelivery } from "./engine-batch.js";
 import { deliverLikeAnEngine } from "./engine-retry.js";
 import { ownershipCheckedHandler } from "./ownership.js";
 import { probeEvent } from "./probe.js";
@@ -25,8 +26,10 @@ interface WorkerDelivery {
   /** Which of the case's two streams. */
   readonly stream: number;
   readonly offset: number;
+  /** 1 for a single event; more for a batch of the offsets from `offset` on (to the stream's end). */
+  readonly length: number;
   readonly fault: FaultKind | undefined;
-  /** The projection's own write fails: the call must reject (or conflict) and write nothing. */
+  /** The projection's own write fails (a batch's last event's): the call must reject (or stop) and write nothing of it. */
   readonly failUserItem: boolean;
 }
 
@@ -37,7 +40,9 @@ interface WorkerDelivery {
  * failing user items and injected faults, on resources and versions of arbitrary bytes (K9), with
  * every array changed by the kit after each call (K10), against a reference model; and concurrent
  * workers on shared resources under `fc.scheduler` (H6), whose stored effects must equal the fold
- * of the accepted events, each exactly once.
+ * of the accepted events, each exactly once. Both send batches too (K11): through `handleEventBatch`
+ * when the backend declares `batches: true`, else one event at a time (B4), with faults and failing
+ * events inside them (B1–B3).
  *
  * @param options - the suite's options.
  * @param settings - seed and runs.
@@ -50,17 +55,18 @@ interface WorkerDelivery {
 export function registerProjectionProperties(options: ProjectionConformanceOptions, settings: ConformanceRunSettings): void {
   const faults = options.capabilities.faults ?? [];
   const reportsStoredVersion = options.capabilities.reportsStoredVersion;
+  const batches = options.capabilities.batches === true;
   const limits = byteLimits(options.capabilities);
 
   it(
-    "K3/K9/K10/H1–H5/R7: any history of deliveries, redeliveries, gaps, closes, compactions, configure calls, undeclared events and faults, on resources and versions of arbitrary bytes, leaves the fold of the accepted events, each once",
+    "K3/K9/K10/K11/H1–H5/R7/B1–B4: any history of deliveries, batches, redeliveries, gaps, closes, compactions, configure calls, undeclared events and faults, on resources and versions of arbitrary bytes, leaves the fold of the accepted events, each once",
     () =>
       checkProperty(
-        "H1–H5, R7 model",
+        "H1–H5, R7, B1–B4 model",
         fc.asyncProperty(projectionHistoryArbitrary(faults, limits), (history) =>
           withBackend(
             () => options.create({ pause: () => Promise.resolve() }),
-            (backend) => runProjectionHistory(ownershipChecked(backend), reportsStoredVersion, history),
+            (backend) => runProjectionHistory(ownershipChecked(backend), { reportsStoredVersion, batches }, history),
           ),
         ),
         settings,
@@ -75,16 +81,18 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
 
   const delivery: fc.Arbitrary<WorkerDelivery> = fc.record({
     stream: fc.constantFrom(0, 1),
-    offset: fc.integer({ min: 0, max: STREAM_LENGTH - 1 }),
+    // Often the stream's start, where a redelivering source begins again.
+    offset: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: STREAM_LENGTH - 1 })),
+    length: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: STREAM_LENGTH })),
     fault: faults.length === 0 ? fc.constant(undefined) : fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...faults) }),
     failUserItem: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   });
 
   it(
-    "K3/K9/H6: concurrent workers redelivering and reordering two streams of related resources, some with failing user items, apply each event exactly once, in order",
+    "K3/K9/K11/H6/B3: concurrent workers redelivering and reordering two streams of related resources, in single events and batches, some with failing user items, apply each event exactly once, in order",
     () =>
       checkProperty(
-        "H6 concurrent workers",
+        "H6, B3 concurrent workers",
         fc.asyncProperty(
           fc.scheduler(),
           resourceFamilyArbitrary(limits.resourceBytes, { min: 1, max: 1 }),
@@ -98,6 +106,21 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
                 const streamOf = (d: { readonly stream: number }): { readonly resource: Resource; readonly list: string } => streams[d.stream % streams.length] ?? { resource: EMPTY, list: "" };
                 const faulty = workers.some((deliveries) => deliveries.some((d) => d.fault !== undefined));
                 const claims: Array<{ list: string; offset: number }> = [];
+                /** A batch of the offsets `from` to `to`, delivered like an engine; the last one fails when asked. */
+                const deliverRun = async (resource: Resource, list: string, from: number, to: number, failLast: boolean): Promise<void> => {
+                  const deliveries: KitBatchDelivery[] = [];
+                  for (let offset = from; offset <= to; offset++) {
+                    deliveries.push({ current: offsetVersion(offset - 1), next: encodeOffset(offset), event: probeEvent(list, `${list}@${offset}${failLast && offset === to ? "!failing" : ""}`, failLast && offset === to) });
+                  }
+                  const name = `${list}@${from}..${to}`;
+                  const outcome = await deliverBatchLikeAnEngine(backend, { batches, resource, deliveries, mayReject: failLast, allowRejections: faulty });
+                  if (failLast) {
+                    expect(outcome.claimed.includes(to - from), `${name} with a failing last event claimed it`).toBe(false);
+                  } else if (!faulty) {
+                    expect(outcome.errors, `${name} stopped on errors without faults`).toEqual([]);
+                  }
+                  claims.push(...outcome.claimed.map((i) => ({ list, offset: from + i })));
+                };
                 const deliver = async (d: WorkerDelivery): Promise<void> => {
                   const { resource, list } = streamOf(d);
                   const current = offsetVersion(d.offset - 1);
@@ -106,6 +129,11 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
                   await scheduler.schedule(Promise.resolve(), `start ${name}`);
                   if (d.fault !== undefined) {
                     backend.faults?.inject(d.fault);
+                  }
+                  const last = Math.min(d.offset + d.length, STREAM_LENGTH) - 1;
+                  if (last > d.offset) {
+                    await deliverRun(resource, list, d.offset, last, d.failUserItem);
+                    return;
                   }
                   if (d.failUserItem) {
                     const outcome = await deliverLikeAnEngine(backend, { resource, current, next, event: probeEvent(list, `${name}!failing`, true), mayReject: true });
@@ -142,13 +170,17 @@ export function registerProjectionProperties(options: ProjectionConformanceOptio
                   for (const offset of claimed) {
                     expect(offset, `${list}@${offset} was claimed but is not in the effects`).toBeLessThan(applied);
                   }
+                  if (!faulty) {
+                    // Without lost responses, every applied event is one that a call said it applied (B1).
+                    expect(new Set(claimed).size, `events of ${list} applied without a call saying so: claimed ${claimed.join(",")}, applied ${applied}`).toBe(applied);
+                  }
                   expect(await backend.handler.resourceVersion(resource), `the version of ${showBytes(resource)}`).toEqual(applied === 0 ? EMPTY : encodeOffset(applied - 1));
                 }
                 // The gaps are filled later: one worker delivers every offset in order, without faults.
                 backend.faults?.reset();
                 for (const [stream, { resource, list }] of streams.entries()) {
                   for (let offset = 0; offset < STREAM_LENGTH; offset++) {
-                    await scheduler.waitFor(deliver({ stream, offset, fault: undefined, failUserItem: false }));
+                    await scheduler.waitFor(deliver({ stream, offset, length: 1, fault: undefined, failUserItem: false }));
                   }
                   expect(await backend.readList(list)).toEqual(Array.from({ length: STREAM_LENGTH }, (_, offset) => `${list}@${offset}`));
                   expect(await backend.handler.resourceVersion(resource), `the version of ${showBytes(resource)}`).toEqual(encodeOffset(STREAM_LENGTH - 1));

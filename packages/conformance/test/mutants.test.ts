@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CI_CONFORMANCE_SEED } from "@projectionkit/conformance";
+import { CI_CONFORMANCE_SEED, SPEC_CLAUSES } from "@projectionkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MUTANTS } from "./mutants/catalogue.js";
 import { clausesOf, clauseCoverage, coverageMarkdown, kitTests, namedTests, needsMutant, type KitTest } from "./support/clause-coverage.js";
@@ -53,7 +53,7 @@ describe("K6/K7: the kit catches deliberately broken backends, and each clause's
     const minimal = results.filter((test) => test.backend === "minimal");
     expect(minimal.filter((test) => test.status === "failed").map((test) => test.title)).toEqual([]);
     const skipped = minimal.filter((test) => test.status !== "passed");
-    expect(skipped.map((test) => test.title.replace(/:.*/, "")).sort()).toEqual(["H6", "H7", "H7", "K3/H6", "K3/R6", "K4", "K4", "K4", "R6"]);
+    expect(skipped.map((test) => test.title.replace(/:.*/, "")).sort()).toEqual(["B1–B4", "H6", "H7", "H7", "K3/H6", "K3/R6", "K4", "K4", "K4", "R6"]);
     for (const test of skipped) {
       expect(test.title).toMatch(/\(skipped: the backend (declares|cannot inject) /);
     }
@@ -99,7 +99,15 @@ describe("K7: clause ids in test titles", () => {
     expect(clausesOf("K3/R1–R5: any history")).toEqual(["K3", "R1", "R2", "R3", "R4", "R5"]);
     expect(clausesOf("H2/M1: a throwing handler")).toEqual(["H2", "M1"]);
     expect(clausesOf("D10: batching; not a clause: X9, §8.1")).toEqual(["D10"]);
-    expect(needsMutant("R7") && needsMutant("H1") && !needsMutant("D1") && !needsMutant("K9")).toBe(true);
+    expect(clausesOf("GP1–GP3: pitfalls; B1/K11: batches")).toEqual(["GP1", "GP2", "GP3", "B1", "K11"]);
+    expect(needsMutant("R7") && needsMutant("H1") && needsMutant("B3") && !needsMutant("D1") && !needsMutant("K9") && !needsMutant("GP1")).toBe(true);
+  });
+
+  it("K7: the clauses the coverage knows are exactly those docs/specification.md defines, in its order", async () => {
+    const specification = await readFile(join(root, "docs", "specification.md"), "utf8");
+    const defined = [...specification.matchAll(/^### <a id="([a-z]+\d+)"><\/a>/gm)].map((match) => (match[1] ?? "").toUpperCase());
+    expect(defined.length).toBeGreaterThan(60);
+    expect(Object.keys(SPEC_CLAUSES)).toEqual(defined);
   });
 });
 

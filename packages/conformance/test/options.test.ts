@@ -30,6 +30,7 @@ describe("K1/K2: the kit's options", () => {
     ["options.capabilities.concurrentCalls", { ...good, capabilities: { reportsStoredVersion: true } }],
     ["options.capabilities.concurent", { ...good, capabilities: { ...good.capabilities, concurent: true } }],
     ["options.capabilities.faults", { ...good, capabilities: { ...good.capabilities, faults: ["lost-reponse"] } }],
+    ["options.capabilities.batches", { ...good, capabilities: { ...good.capabilities, batches: "yes" } }, "a string"],
     ["options.timeout", { ...good, timeout: -1 }],
     ["options.capabilities.maxResourceBytes", { ...good, capabilities: { ...good.capabilities, maxResourceBytes: 31 } }, "below 32"],
     ["options.capabilities.maxResourceBytes", { ...good, capabilities: { ...good.capabilities, maxResourceBytes: "2011" } }, "a string"],

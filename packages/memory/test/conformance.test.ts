@@ -102,7 +102,7 @@ describeProjectionConformance({
   name: "memoryProjection",
   create: memoryProbeBackend,
   // The memory store has no capacity to exceed, so it cannot be throttled.
-  capabilities: { concurrentCalls: true, reportsStoredVersion: true, faults: ["before-commit", "lost-response"] },
+  capabilities: { concurrentCalls: true, reportsStoredVersion: true, batches: true, faults: ["before-commit", "lost-response"] },
   timeout,
 });
 

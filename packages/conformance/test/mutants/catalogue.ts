@@ -43,7 +43,11 @@ export type Mutation =
   | "misreports-item-failure"
   | "unstable-configure"
   | "accepts-undeclared-events"
-  | "compact-loses-data";
+  | "compact-loses-data"
+  | "batch-version-from-first"
+  | "batch-continues-after-conflict"
+  | "batch-unconditional-after-first-request"
+  | "batch-last-write-wins";
 
 export const MUTANTS: readonly Mutant[] = [
   { name: "ignores-current", mistake: "ignores the current version: every update wins", layer: "version-store", breaks: ["R3", "H2"] },
@@ -66,4 +70,23 @@ export const MUTANTS: readonly Mutant[] = [
   { name: "unstable-configure", mistake: "declares a new identity key on every configure call", layer: "projection", breaks: ["H1"] },
   { name: "accepts-undeclared-events", mistake: "applies events of types it never declared", layer: "projection", breaks: ["H3"] },
   { name: "compact-loses-data", mistake: "compact keeps only the last entry of each list", layer: "projection", breaks: ["H5"] },
+  { name: "batch-version-from-first", mistake: "a batch writes every event's changes but moves the version only to the first delivery's next", layer: "projection", breaks: ["B1"] },
+  {
+    name: "batch-continues-after-conflict",
+    mistake: "a batch whose request meets a conflict goes on with its next request (and reports the first stop)",
+    layer: "projection",
+    breaks: ["B1", "B2"],
+  },
+  {
+    name: "batch-unconditional-after-first-request",
+    mistake: "a batch checks the version only in its first request; the requests after it write unconditionally",
+    layer: "projection",
+    breaks: ["B3"],
+  },
+  {
+    name: "batch-last-write-wins",
+    mistake: "a batch makes each event's change against the state before its request, so the last event's write wins (naive coalescing)",
+    layer: "projection",
+    breaks: ["B1", "B4"],
+  },
 ];

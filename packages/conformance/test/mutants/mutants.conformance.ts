@@ -17,7 +17,7 @@ function register(mutation: Mutation, layer: "version-store" | "projection"): vo
   describeProjectionConformance({
     name: `mutant:${mutation}`,
     create: (context) => brokenProjection(mutation, context),
-    capabilities: { concurrentCalls: true, reportsStoredVersion: true, faults: ["before-commit", "lost-response"] },
+    capabilities: { concurrentCalls: true, reportsStoredVersion: true, batches: true, faults: ["before-commit", "lost-response"] },
   });
 }
 

@@ -6,9 +6,9 @@ import { isProperty, type KitTestResult } from "./mutant-run.js";
 
 /**
  * The clauses of the contract that the kit checks, by the letter of their ids: each must have a
- * mutant that breaks it and that its tests catch. (The batch capability's B clauses join here.)
+ * mutant that breaks it and that its tests catch.
  */
-export const MUTANT_CHECKED_LETTERS: readonly string[] = ["R", "H"];
+export const MUTANT_CHECKED_LETTERS: readonly string[] = ["R", "H", "B"];
 
 /**
  * Whether a clause must have a mutant that its tests catch.
@@ -44,7 +44,8 @@ async function* walk(directory: string): AsyncGenerator<string> {
   }
 }
 
-const TITLE = /\b(?:it|test)(?:\.skip)?\(\s*(["'`])((?:(?!\1)[^\\]|\\.)*)\1/g;
+// it("…"), it.skip("…") and it.each([…])("…"), the same for test.
+const TITLE = /\b(?:it|test)(?:\.skip|\.each\([^)]*\))?\(\s*(["'`])((?:(?!\1)[^\\]|\\.)*)\1/g;
 
 /**
  * Every test title in the repository (including the ones the conformance kit registers), read
@@ -67,14 +68,14 @@ export async function namedTests(root: string): Promise<NamedTest[]> {
 }
 
 /**
- * The clause ids a test title names: `R3`, and ranges such as `R1–R5` or `H1-H6`.
+ * The clause ids a test title names: `R3`, `GP1`, and ranges such as `R1–R5`, `H1-H6` or `GP1–GP9`.
  *
  * @param title - the test's title.
  * @returns the ids.
  */
 export function clausesOf(title: string): string[] {
   const ids = new Set<string>();
-  for (const match of title.matchAll(/\b([A-Z])(\d+)(?:\s*[–-]\s*\1?(\d+))?\b/g)) {
+  for (const match of title.matchAll(/\b([A-Z]{1,2})(\d+)(?:\s*[–-]\s*\1?(\d+))?\b/g)) {
     const [, letter = "", from = "", to] = match;
     const last = to === undefined ? Number(from) : Number(to);
     for (let n = Number(from); n <= last; n++) {

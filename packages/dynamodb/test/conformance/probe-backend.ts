@@ -31,7 +31,8 @@ const HANDLER_KEY_BYTES = 36;
 
 /**
  * What the DynamoDB backends can do: calls may run concurrently, a conflict reports the stored
- * version (read from `ALL_OLD` of the failed condition), and all three faults can be injected.
+ * version (read from `ALL_OLD` of the failed condition), batches commit through `handleEventBatch`
+ * (B1–B4), and all three faults can be injected.
  *
  * Resources can be as long as the version item's key allows: 2048 bytes, minus the handler key
  * and the space after it (D1, D3). Versions could be almost 400 KB (the item limit, less the key
@@ -40,6 +41,7 @@ const HANDLER_KEY_BYTES = 36;
 export const DYNAMO_CAPABILITIES: BackendCapabilities = Object.freeze({
   concurrentCalls: true,
   reportsStoredVersion: true,
+  batches: true,
   faults: Object.freeze(["before-commit", "lost-response", "throttling"] as const),
   maxResourceBytes: MAX_PARTITION_KEY_BYTES - HANDLER_KEY_BYTES - 1,
   maxVersionBytes: 4096,
