@@ -17,6 +17,7 @@ import {
   type RepositoryBackend,
 } from "@projectionkit/conformance";
 import { isProjectionKitError } from "@projectionkit/core";
+import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { documentItem, dynamoProjection, DynamoResourceRepository, MAX_PARTITION_KEY_BYTES, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { injectFault, lostResponseError, serviceException, type FaultPlan } from "../support/faults.js";
 
@@ -101,11 +102,14 @@ function absentKey(handlerKey: string): string {
  * The probe projection of the kit on DynamoDB (see `ProbeEvent`): each event appends its id to
  * the item `<handler key>/<list>` of the lists table with one `Update`; an event with
  * `failUserItem` adds a `ConditionCheck` on an item that never exists, so DynamoDB cancels the
- * whole transaction.
+ * whole transaction. With `coalescing`, it also has `handleEvents` (D16): a run of events appends
+ * all its ids to each list with one `Update`, so a batch commits in one transaction, and a failing
+ * event cancels the whole run's.
  *
  * @param handlerKey - the identity key, unique to the backend.
  * @param listsTable - the lists table.
  * @param pause - awaited before the items are produced (the kit's concurrency properties).
+ * @param coalescing - whether to give `handleEvents`. Default `false`.
  * @returns the handler.
  *
  * @example
@@ -113,39 +117,53 @@ function absentKey(handlerKey: string): string {
  * const projection = dynamoProjection(client, versions, probeHandler(randomUUID(), lists, pause));
  * ```
  */
-export function probeHandler(handlerKey: string, listsTable: string, pause: () => Promise<void>): DynamoProjectionHandler<ProbeEvent> {
-  return {
+export function probeHandler(handlerKey: string, listsTable: string, pause: () => Promise<void>, coalescing = false): DynamoProjectionHandler<ProbeEvent> {
+  const append = (list: string, ids: readonly string[]): TransactWriteItem =>
+    documentItem({
+      Update: {
+        TableName: listsTable,
+        Key: { List: listKey(handlerKey, list) },
+        UpdateExpression: "SET #ids = list_append(if_not_exists(#ids, :empty), :ids)",
+        ExpressionAttributeNames: { "#ids": IDS_ATTRIBUTE },
+        ExpressionAttributeValues: { ":empty": [], ":ids": ids },
+      },
+    });
+  const failingCheck = (): TransactWriteItem =>
+    documentItem({
+      ConditionCheck: {
+        TableName: listsTable,
+        Key: { List: absentKey(handlerKey) },
+        // `List` is a reserved word: without the name placeholder DynamoDB refuses the request
+        // (ValidationException) instead of cancelling the transaction on the condition.
+        ConditionExpression: "attribute_exists(#list)",
+        ExpressionAttributeNames: { "#list": "List" },
+      },
+    });
+  const handler: DynamoProjectionHandler<ProbeEvent> = {
     configure(c) {
       c.identity("conformance-probe", handlerKey);
       c.handlesEvents(PROBE_EVENT_TYPE);
     },
     async handleEvent(_scope, event) {
       await pause();
-      const append = documentItem({
-        Update: {
-          TableName: listsTable,
-          Key: { List: listKey(handlerKey, event.list) },
-          UpdateExpression: "SET #ids = list_append(if_not_exists(#ids, :empty), :one)",
-          ExpressionAttributeNames: { "#ids": IDS_ATTRIBUTE },
-          ExpressionAttributeValues: { ":empty": [], ":one": [event.id] },
-        },
-      });
-      if (event.failUserItem !== true) {
-        return [append];
+      return event.failUserItem === true ? [append(event.list, [event.id]), failingCheck()] : [append(event.list, [event.id])];
+    },
+  };
+  if (!coalescing) {
+    return handler;
+  }
+  return {
+    ...handler,
+    async handleEvents(deliveries) {
+      const lists = new Map<string, string[]>();
+      let failing = false;
+      for (const { event } of deliveries) {
+        await pause();
+        lists.set(event.list, [...(lists.get(event.list) ?? []), event.id]);
+        failing ||= event.failUserItem === true;
       }
-      return [
-        append,
-        documentItem({
-          ConditionCheck: {
-            TableName: listsTable,
-            Key: { List: absentKey(handlerKey) },
-            // `List` is a reserved word: without the name placeholder DynamoDB refuses the request
-            // (ValidationException) instead of cancelling the transaction on the condition.
-            ConditionExpression: "attribute_exists(#list)",
-            ExpressionAttributeNames: { "#list": "List" },
-          },
-        }),
-      ];
+      const items = [...lists].map(([list, ids]) => append(list, ids));
+      return failing ? [...items, failingCheck()] : items;
     },
   };
 }
@@ -288,6 +306,9 @@ export function dynamoFaultInjector(client: DynamoDBClient): FaultInjector & { r
  *
  * @param makeClient - makes a new client, e.g. `() => localClient()`.
  * @param tables - the tables, or a function that returns them.
+ * @param options - `coalescing`: the probe gives `handleEvents`, so batches commit a run in one
+ *   transaction (see {@link probeHandler}). Default `false`: one transaction per event, since every
+ *   event of a run appends to the same list item.
  * @returns the kit's `create`.
  *
  * @example
@@ -299,13 +320,17 @@ export function dynamoFaultInjector(client: DynamoDBClient): FaultInjector & { r
  * });
  * ```
  */
-export function dynamoProjectionBackend(makeClient: () => DynamoDBClient, tables: Lazy<ProbeTables>): (context: BackendContext) => ProjectionBackend {
+export function dynamoProjectionBackend(
+  makeClient: () => DynamoDBClient,
+  tables: Lazy<ProbeTables>,
+  { coalescing = false }: { readonly coalescing?: boolean } = {},
+): (context: BackendContext) => ProjectionBackend {
   return ({ pause }) => {
     const { versions, lists } = resolve(tables);
     const client = makeClient();
     const handlerKey = randomUUID();
     return {
-      handler: dynamoProjection(client, versions, probeHandler(handlerKey, lists, pause)),
+      handler: dynamoProjection(client, versions, probeHandler(handlerKey, lists, pause, coalescing)),
       readList: (list) => readProbeList(client, lists, handlerKey, list),
       faults: dynamoFaultInjector(client),
       isUserItemFailure: (error) => isProjectionKitError(error, "ERR_ITEM_CONDITION_FAILED"),
