@@ -118,7 +118,9 @@ export function brokenProjection(mutation: Mutation, { pause }: BackendContext):
   const commitRequest = async (resource: Resource, request: readonly Delivery[], conditional: boolean): Promise<BatchStop | undefined> => {
     const first = request[0] as Delivery;
     const last = request.at(-1) as Delivery;
-    if (conditional && !store.matches(resource, first.current)) {
+    const matches =
+      mutation === "batch-reapplies-redelivered-prefix" ? request.some((d) => store.matches(resource, d.current)) : store.matches(resource, first.current);
+    if (conditional && !matches) {
       return { index: 0, reason: "conflict", storedVersion: store.conflictVersion(resource, first.current) };
     }
     await pause();
@@ -145,7 +147,8 @@ export function brokenProjection(mutation: Mutation, { pause }: BackendContext):
     return undefined;
   };
   const handleEventBatch = async (resource: Resource, deliveries: readonly Delivery[], signal: AbortSignal | undefined): Promise<BatchResult> => {
-    const perRequest = mutation === "batch-version-from-first" ? deliveries.length : DELIVERIES_PER_REQUEST;
+    const whole = mutation === "batch-version-from-first" || mutation === "batch-reapplies-redelivered-prefix";
+    const perRequest = whole ? deliveries.length : DELIVERIES_PER_REQUEST;
     let firstStop: BatchStop | undefined;
     let requests = 0;
     for (let start = 0; start < deliveries.length; start += perRequest) {

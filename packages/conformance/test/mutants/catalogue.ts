@@ -47,7 +47,8 @@ export type Mutation =
   | "batch-version-from-first"
   | "batch-continues-after-conflict"
   | "batch-unconditional-after-first-request"
-  | "batch-last-write-wins";
+  | "batch-last-write-wins"
+  | "batch-reapplies-redelivered-prefix";
 
 export const MUTANTS: readonly Mutant[] = [
   { name: "ignores-current", mistake: "ignores the current version: every update wins", layer: "version-store", breaks: ["R3", "H2"] },
@@ -88,5 +89,11 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: "a batch makes each event's change against the state before its request, so the last event's write wins (naive coalescing)",
     layer: "projection",
     breaks: ["B1", "B4"],
+  },
+  {
+    name: "batch-reapplies-redelivered-prefix",
+    mistake: "a batch is accepted when the stored version is the current version of any of its deliveries, and then applied whole",
+    layer: "projection",
+    breaks: ["B2", "B3"],
   },
 ];
