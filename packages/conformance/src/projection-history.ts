@@ -19,6 +19,7 @@ import { deliverBatchLikeAnEngine, type KitBatchDelivery } from "./engine-batch.
 import { deliverLikeAnEngine } from "./engine-retry.js";
 import { probeEvent, UNEXPECTED_EVENT_TYPE, type ProbeEvent } from "./probe.js";
 import { expectUserItemFailure, offsetVersion, settle, showVersion } from "./support.js";
+import { KitCommand } from "./kit-command.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -240,7 +241,7 @@ async function batchAndCheck(model: ProjectionModel, real: ProjectionReal, index
   await expectTarget(real, aim, context);
 }
 
-class DeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+class DeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
   readonly kind: CurrentKind;
@@ -250,6 +251,7 @@ class DeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal>
   readonly failUserItem: boolean;
   readonly fault: FaultKind | undefined;
   constructor(resource: number, kind: CurrentKind, random: VersionPick, pick: number, next: VersionPick | undefined, failUserItem: boolean, fault: FaultKind | undefined) {
+    super();
     this.resource = resource;
     this.kind = kind;
     this.random = random;
@@ -258,10 +260,7 @@ class DeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal>
     this.failUserItem = failUserItem;
     this.fault = fault;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const { resource, entry } = target(model, this.resource);
     const current = chosenCurrent(model, entry, this.kind, this.random, this.pick);
     const next = this.next === undefined ? EMPTY : picked(model, this.next);
@@ -272,46 +271,42 @@ class DeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal>
     this.#label = `deliver(${showBytes(resource)}, ${id}, c=${this.kind}:${showVersion(current)}, n=${showVersion(next)}${this.failUserItem ? ", failing user item" : ""}${fault === undefined ? "" : `, fault ${fault}`})`;
     await deliverAndCheck(model, real, this.resource, current, next, id, { fault, failUserItem: this.failUserItem });
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `deliver(#${this.resource}, c=${this.kind})`;
   }
 }
 
-class StreamCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+class StreamCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
   readonly offset: number;
   readonly fault: FaultKind | undefined;
   constructor(resource: number, offset: number, fault: FaultKind | undefined) {
+    super();
     this.resource = resource;
     this.offset = offset;
     this.fault = fault;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const { resource, list } = target(model, this.resource);
     this.#label = `deliverOffset(${showBytes(resource)}@${this.offset}${this.fault === undefined ? "" : `, fault ${this.fault}`})`;
     await deliverAndCheck(model, real, this.resource, offsetVersion(this.offset - 1), encodeOffset(this.offset), `${list}@${this.offset}`, { fault: this.fault });
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `deliverOffset(#${this.resource}@${this.offset})`;
   }
 }
 
-class RedeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+class RedeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
   readonly pick: number;
   constructor(resource: number, pick: number) {
+    super();
     this.resource = resource;
     this.pick = pick;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const { resource, entry } = target(model, this.resource);
     const earlier = entry.delivered[this.pick % Math.max(entry.delivered.length, 1)];
     if (earlier === undefined) {
@@ -321,7 +316,7 @@ class RedeliverCommand implements fc.AsyncCommand<ProjectionModel, ProjectionRea
     this.#label = `redeliver(${showBytes(resource)}, ${earlier.id}, c=${showVersion(earlier.current)}, n=${showVersion(earlier.next)})`;
     await deliverAndCheck(model, real, this.resource, earlier.current, earlier.next, earlier.id, {});
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `redeliver(#${this.resource}, #${this.pick})`;
   }
 }
@@ -343,7 +338,7 @@ function storedOffset(version: Version): bigint {
   return version.length === 8 ? (decodeOffset(version) ?? -1n) : -1n;
 }
 
-class BatchCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+class BatchCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
   readonly start: BatchStart;
@@ -351,16 +346,14 @@ class BatchCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
   readonly failAt: number | undefined;
   readonly fault: FaultKind | undefined;
   constructor(resource: number, start: BatchStart, nexts: readonly VersionPick[], failAt: number | undefined, fault: FaultKind | undefined) {
+    super();
     this.resource = resource;
     this.start = start;
     this.nexts = nexts;
     this.failAt = failAt;
     this.fault = fault;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const { resource, list, entry } = target(model, this.resource);
     const { start } = this;
     const deliveries: KitBatchDelivery[] = [];
@@ -384,42 +377,38 @@ class BatchCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
     this.#label = `deliverBatch(${showBytes(resource)}, ${deliveries.map((d) => `${d.event.id}${d.event.failUserItem === true ? "!" : ""}`).join(" ")}, c=${"kind" in start ? start.kind : "offset"}:${showVersion(chain[0])}${fault === undefined ? "" : `, fault ${fault}`})`;
     await batchAndCheck(model, real, this.resource, deliveries, fault);
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `deliverBatch(#${this.resource}, ${this.nexts.length} events)`;
   }
 }
 
-class CloseCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+class CloseCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
   constructor(resource: number) {
+    super();
     this.resource = resource;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const aim = target(model, this.resource);
     this.#label = `closeResource(${showBytes(aim.resource)})`;
     await real.backend.handler.closeResource(aim.resource);
     aim.entry.version = EMPTY;
     await expectTarget(real, aim, this.#label);
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `closeResource(#${this.resource})`;
   }
 }
 
-class UndeclaredEventCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
+class UndeclaredEventCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   #label = "";
   readonly resource: number;
   constructor(resource: number) {
+    super();
     this.resource = resource;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const aim = target(model, this.resource);
     const event = { type: UNEXPECTED_EVENT_TYPE, list: aim.list, id: `undeclared-${model.sequence++}` } as unknown as ProbeEvent;
     this.#label = `deliverUndeclared(${showBytes(aim.resource)}, c=${showVersion(aim.entry.version)})`;
@@ -427,32 +416,26 @@ class UndeclaredEventCommand implements fc.AsyncCommand<ProjectionModel, Project
     expect(isProjectionKitError(outcome.ok ? undefined : outcome.error, "ERR_UNEXPECTED_MESSAGE"), `${this.#label} must reject with an UnexpectedMessageError`).toBe(true);
     await expectTarget(real, aim, this.#label);
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `deliverUndeclared(#${this.resource})`;
   }
 }
 
-class CompactCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+class CompactCommand extends KitCommand<ProjectionModel, ProjectionReal> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     await real.backend.handler.compact(createCompactScope());
     await expectAll(model, real, "compact");
   }
-  toString(): string {
+  override toString(): string {
     return "compact()";
   }
 }
 
-class ConfigureCommand implements fc.AsyncCommand<ProjectionModel, ProjectionReal> {
-  check(): boolean {
-    return true;
-  }
-  async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
+class ConfigureCommand extends KitCommand<ProjectionModel, ProjectionReal> {
+  override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     expect(declaredConfiguration(real.backend.handler), "configure must declare the same every time").toEqual(model.declared);
   }
-  toString(): string {
+  override toString(): string {
     return "configure()";
   }
 }

@@ -8,6 +8,7 @@ import { ownershipCheckedRepository } from "./ownership.js";
 import { checkProperty } from "./replay.js";
 import type { ConformanceRunSettings } from "./run-settings.js";
 import { showVersion, withBackend } from "./support.js";
+import { KitCommand } from "./kit-command.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -65,37 +66,33 @@ async function expectAllStored(real: RepositoryReal, model: RepositoryModel, aft
   }
 }
 
-class ReadCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
+class ReadCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   #label = "";
   readonly resource: number;
   constructor(resource: number) {
+    super();
     this.resource = resource;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
+  override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
     this.#label = `resourceVersion(${showBytes(resource)})`;
     await expectStored(real, model, resource, "nothing but reads");
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `resourceVersion(#${this.resource})`;
   }
 }
 
-class StoreCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
+class StoreCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   #label = "";
   readonly resource: number;
   readonly version: number | undefined;
   constructor(resource: number, version: number | undefined) {
+    super();
     this.resource = resource;
     this.version = version;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
+  override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
     const version = versionAt(model, this.version);
     this.#label = `storeResourceVersion(${showBytes(resource)}, ${showVersion(version)})`;
@@ -103,12 +100,12 @@ class StoreCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
     remember(model, resource, version);
     await expectStored(real, model, resource, this.#label);
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `storeResourceVersion(#${this.resource}, #${this.version ?? "empty"})`;
   }
 }
 
-class UpdateCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
+class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   #label = "";
   readonly resource: number;
   readonly kind: CurrentKind;
@@ -116,16 +113,14 @@ class UpdateCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> 
   readonly staleIndex: number;
   readonly next: number | undefined;
   constructor(resource: number, kind: CurrentKind, random: number, staleIndex: number, next: number | undefined) {
+    super();
     this.resource = resource;
     this.kind = kind;
     this.random = random;
     this.staleIndex = staleIndex;
     this.next = next;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
+  override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
     const history = model.history.get(bytesKey(resource)) ?? [];
     const random = versionAt(model, this.random);
@@ -154,28 +149,26 @@ class UpdateCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> 
     }
     await expectStored(real, model, resource, this.#label);
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `updateResourceVersion(#${this.resource}, ${this.kind})`;
   }
 }
 
-class DeleteCommand implements fc.AsyncCommand<RepositoryModel, RepositoryReal> {
+class DeleteCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   #label = "";
   readonly resource: number;
   constructor(resource: number) {
+    super();
     this.resource = resource;
   }
-  check(): boolean {
-    return true;
-  }
-  async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
+  override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
     this.#label = `deleteResource(${showBytes(resource)})`;
     await real.repository.deleteResource(resource);
     model.stored.delete(bytesKey(resource));
     await expectStored(real, model, resource, this.#label);
   }
-  toString(): string {
+  override toString(): string {
     return this.#label || `deleteResource(#${this.resource})`;
   }
 }
