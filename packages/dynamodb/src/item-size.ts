@@ -84,6 +84,10 @@ function halfFloor(value: bigint): bigint {
   return value >= 0n ? value / 2n : -((1n - value) / 2n);
 }
 
+/** A plain integer without a leading zero: the number syntax's most common form. */
+const PLAIN_INTEGER = /^(-?)([1-9][0-9]*)$/;
+const TRAILING_ZEROS = /0+$/;
+
 /**
  * The size of a number. The guide says "approximately 1 byte per two significant digits, plus 1
  * byte"; exactly, a number is stored as base-100 digits aligned on the decimal point (so `1.5`
@@ -94,6 +98,15 @@ function halfFloor(value: bigint): bigint {
  * its digits.
  */
 function numberSize(text: string): number {
+  const integer = PLAIN_INTEGER.exec(text);
+  if (integer !== null) {
+    // The common case without the general parse: a plain integer, e.g. "-120" (digits 12, point 3).
+    const [, sign, whole = ""] = integer;
+    const significant = whole.length - (TRAILING_ZEROS.exec(whole)?.[0].length ?? 0);
+    const first = Math.floor((whole.length - 1) / 2);
+    const last = Math.floor((whole.length - significant) / 2);
+    return first - last + 1 + 1 + (sign === "-" ? 1 : 0);
+  }
   const parts = parseDynamoNumber(text);
   if (parts === undefined) {
     return Math.ceil(text.replace(/\D/g, "").length / 2) + 2;
@@ -130,6 +143,41 @@ function stringOf(value: unknown, argument: string): string {
     throw new InvalidArgumentError(argument, "expected a string");
   }
   return value;
+}
+
+/**
+ * The size of a value of one of the scalar types (`S`, `N`, `B`, `BOOL`, `NULL`) whose field has
+ * the right type, without building error paths; `undefined` for anything else, which
+ * {@link valueSize} then sizes or rejects. Every item and expression value goes through here.
+ */
+function scalarValueSize(value: unknown): number | undefined {
+  if (typeof value !== "object" || value === null) {
+    return undefined;
+  }
+  const fields = value as Record<string, unknown>;
+  let type: (typeof VALUE_TYPES)[number] | undefined;
+  for (const candidate of VALUE_TYPES) {
+    if (fields[candidate] !== undefined) {
+      if (type !== undefined) {
+        return undefined;
+      }
+      type = candidate;
+    }
+  }
+  const field = type === undefined ? undefined : fields[type];
+  switch (type) {
+    case "S":
+      return typeof field === "string" ? utf8ByteLength(field) : undefined;
+    case "N":
+      return typeof field === "string" ? numberSize(field) : undefined;
+    case "B":
+      return ArrayBuffer.isView(field) ? field.byteLength : undefined;
+    case "NULL":
+    case "BOOL":
+      return 1;
+    default:
+      return undefined;
+  }
 }
 
 function valueSize(value: unknown, argument: string): number {
@@ -179,7 +227,7 @@ function mapSize(map: unknown, argument: string, perElement: number): number {
   for (const [name, value] of Object.entries(map)) {
     // The SDK leaves out attributes whose value is null or undefined.
     if (value !== undefined && value !== null) {
-      size += utf8ByteLength(name) + valueSize(value, `${argument}.${name}`) + perElement;
+      size += utf8ByteLength(name) + (scalarValueSize(value) ?? valueSize(value, `${argument}.${name}`)) + perElement;
     }
   }
   return size;
@@ -269,45 +317,88 @@ const PLACEHOLDER = /[#:][A-Za-z0-9_]+/g;
  * stands for. A placeholder that no expression refers to (DynamoDB rejects those) counts once.
  */
 function expressionsSize(body: Record<string, unknown>, at: string): number {
-  const counts = new Map<string, number>();
-  let size = 0;
-  for (const field of ["UpdateExpression", "ConditionExpression"] as const) {
-    const expression = body[field];
-    if (expression === undefined || expression === null) {
-      continue;
-    }
-    const text = stringOf(expression, `${at}.${field}`);
-    size += utf8ByteLength(text);
-    for (const [token] of text.matchAll(PLACEHOLDER)) {
-      counts.set(token, (counts.get(token) ?? 0) + 1);
-    }
-  }
+  const update = expressionText(body, "UpdateExpression", at);
+  const condition = expressionText(body, "ConditionExpression", at);
+  const { bytes, counts } = expressionShape(update, condition);
+  let size = bytes;
   const times = (placeholder: string) => Math.max(1, counts.get(placeholder) ?? 0);
   const names = body["ExpressionAttributeNames"];
   if (names !== undefined && names !== null) {
-    const argument = `${at}.ExpressionAttributeNames`;
     if (typeof names !== "object" || Array.isArray(names)) {
-      throw new InvalidArgumentError(argument, "expected an object from placeholders to attribute names");
+      throw new InvalidArgumentError(`${at}.ExpressionAttributeNames`, "expected an object from placeholders to attribute names");
     }
-    for (const [placeholder, name] of Object.entries(names)) {
-      if (name !== undefined && name !== null) {
-        size += times(placeholder) * utf8ByteLength(stringOf(name, `${argument}.${placeholder}`));
+    for (const placeholder in names) {
+      const name = (names as Record<string, unknown>)[placeholder];
+      if (name !== undefined && name !== null && Object.hasOwn(names, placeholder)) {
+        size += times(placeholder) * utf8ByteLength(typeof name === "string" ? name : stringOf(name, `${at}.ExpressionAttributeNames.${placeholder}`));
       }
     }
   }
   const values = body["ExpressionAttributeValues"];
   if (values !== undefined && values !== null) {
-    const argument = `${at}.ExpressionAttributeValues`;
     if (typeof values !== "object" || Array.isArray(values)) {
-      throw new InvalidArgumentError(argument, "expected an object from placeholders to AttributeValues");
+      throw new InvalidArgumentError(`${at}.ExpressionAttributeValues`, "expected an object from placeholders to AttributeValues");
     }
-    for (const [placeholder, value] of Object.entries(values)) {
-      if (value !== undefined && value !== null) {
-        size += times(placeholder) * valueSize(value, `${argument}.${placeholder}`);
+    for (const placeholder in values) {
+      const value = (values as Record<string, unknown>)[placeholder];
+      if (value !== undefined && value !== null && Object.hasOwn(values, placeholder)) {
+        size += times(placeholder) * (scalarValueSize(value) ?? valueSize(value, `${at}.ExpressionAttributeValues.${placeholder}`));
       }
     }
   }
   return size;
+}
+
+/** An expression field's text, `undefined` when absent. */
+function expressionText(body: Record<string, unknown>, field: "UpdateExpression" | "ConditionExpression", at: string): string | undefined {
+  const expression = body[field];
+  if (expression === undefined || expression === null) {
+    return undefined;
+  }
+  return typeof expression === "string" ? expression : stringOf(expression, `${at}.${field}`);
+}
+
+/** What {@link expressionsSize} needs of an action's expressions: their bytes and placeholder counts. */
+interface ExpressionShape {
+  readonly bytes: number;
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+/**
+ * The shapes of recent expression pairs: a projection sends the same few expressions with every
+ * event, so each is parsed once. Bounded; emptied when full.
+ */
+const expressionShapes = new Map<string, ExpressionShape>();
+const MAX_EXPRESSION_SHAPES = 256;
+/** Longer expressions (DynamoDB allows 4 KB each) are parsed every time rather than kept. */
+const MAX_CACHED_KEY_LENGTH = 8_200;
+
+function expressionShape(update: string | undefined, condition: string | undefined): ExpressionShape {
+  // The update's length first, so that no two pairs of texts make one key.
+  const cacheKey = `${update === undefined ? -1 : update.length}:${update ?? ""}${condition === undefined ? "" : `+${condition}`}`;
+  const cached = expressionShapes.get(cacheKey);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const counts = new Map<string, number>();
+  let bytes = 0;
+  for (const text of [update, condition]) {
+    if (text === undefined) {
+      continue;
+    }
+    bytes += utf8ByteLength(text);
+    for (const [token] of text.matchAll(PLACEHOLDER)) {
+      counts.set(token, (counts.get(token) ?? 0) + 1);
+    }
+  }
+  const shape = { bytes, counts };
+  if (cacheKey.length <= MAX_CACHED_KEY_LENGTH) {
+    if (expressionShapes.size >= MAX_EXPRESSION_SHAPES) {
+      expressionShapes.clear();
+    }
+    expressionShapes.set(cacheKey, shape);
+  }
+  return shape;
 }
 
 /**

@@ -70,6 +70,16 @@ export function resolveAttributeNames(names: Partial<AttributeNames> | undefined
   return Object.freeze(resolved);
 }
 
+/** The last handler key's prefix: a projection asks for the same one with every event. */
+let lastPrefix: { readonly handlerKey: string; readonly prefix: Uint8Array } | undefined;
+
+function cachedKeyPrefix(handlerKey: string): Uint8Array {
+  if (lastPrefix?.handlerKey !== handlerKey) {
+    lastPrefix = { handlerKey, prefix: versionKeyPrefix(handlerKey) };
+  }
+  return lastPrefix.prefix;
+}
+
 /**
  * The partition key of a resource's version item: UTF-8(handler key) + one space (0x20) + the
  * resource bytes, as the Go library writes it (D1). Checked against DynamoDB's 2048-byte limit
@@ -88,7 +98,7 @@ export function resolveAttributeNames(names: Partial<AttributeNames> | undefined
  */
 export function versionItemKey(handlerKey: string, resource: Resource): Uint8Array {
   requireResource(resource);
-  const prefix = versionKeyPrefix(handlerKey);
+  const prefix = cachedKeyPrefix(handlerKey);
   const length = prefix.length + resource.length;
   if (length > MAX_PARTITION_KEY_BYTES) {
     throw new InvalidResourceError(

@@ -30,12 +30,20 @@ export function requireOneActionKind(action: unknown, argument: string): Transac
   if (typeof action !== "object" || action === null || Array.isArray(action)) {
     throw new InvalidArgumentError(argument, `expected a TransactWriteItem object, got ${describeValue(action)}`);
   }
-  const present = ACTION_KINDS.filter((kind) => {
-    const body = (action as Record<string, unknown>)[kind];
-    return body !== undefined && body !== null;
-  });
-  const [kind] = present;
-  if (kind === undefined || present.length > 1) {
+  let kind: TransactActionKind | undefined;
+  let count = 0;
+  for (const candidate of ACTION_KINDS) {
+    const body = (action as Record<string, unknown>)[candidate];
+    if (body !== undefined && body !== null) {
+      kind ??= candidate;
+      count++;
+    }
+  }
+  if (kind === undefined || count > 1) {
+    const present = ACTION_KINDS.filter((candidate) => {
+      const body = (action as Record<string, unknown>)[candidate];
+      return body !== undefined && body !== null;
+    });
     throw new InvalidArgumentError(
       argument,
       `expected exactly one of Put, Update, Delete and ConditionCheck, got ${present.length === 0 ? "none" : present.join(" and ")}`,

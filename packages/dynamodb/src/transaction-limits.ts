@@ -158,7 +158,7 @@ function canonicalKeyValue(value: AttributeValue | undefined): string | undefine
 /** The identity of the item with key attributes `names` taken from `attributes`. */
 function identityOf(table: string, names: readonly string[], attributes: Readonly<Record<string, AttributeValue>>): string | undefined {
   const parts: string[] = [table];
-  for (const name of [...new Set(names)].sort()) {
+  for (const name of names.length === 1 ? names : [...new Set(names)].sort()) {
     const value = canonicalKeyValue(Object.hasOwn(attributes, name) ? attributes[name] : undefined);
     if (value === undefined) {
       return undefined;
@@ -168,12 +168,60 @@ function identityOf(table: string, names: readonly string[], attributes: Readonl
   return parts.length === 1 ? undefined : JSON.stringify(parts);
 }
 
+/** The identity of the version item of `context`. */
+function versionIdentity(context: TransactionContext): string | undefined {
+  return identityOf(context.versionTable, [context.versionKeyAttribute], { [context.versionKeyAttribute]: { B: context.versionKey } });
+}
+
+/**
+ * Whether an action's key or item is, plainly, on the version item: its only key attribute (or,
+ * for an item, its key attribute) holds the version key's bytes as `B`. When this says no, the
+ * general identity comparison decides.
+ */
+function isOnVersionItem(
+  context: TransactionContext,
+  table: string,
+  key: Readonly<Record<string, AttributeValue>> | undefined,
+  item: Readonly<Record<string, AttributeValue>> | undefined,
+): boolean {
+  const attributes = key ?? item;
+  if (table !== context.versionTable || attributes === undefined || !Object.hasOwn(attributes, context.versionKeyAttribute)) {
+    return false;
+  }
+  if (key !== undefined) {
+    for (const name in key) {
+      if (name !== context.versionKeyAttribute && Object.hasOwn(key, name) && key[name] !== undefined && key[name] !== null) {
+        return false;
+      }
+    }
+  }
+  const value = attributes[context.versionKeyAttribute];
+  if (typeof value !== "object" || value === null || typeof value.S === "string" || typeof value.N === "string" || !(value.B instanceof Uint8Array)) {
+    return false;
+  }
+  const bytes = value.B;
+  const expected = context.versionKey;
+  if (bytes.byteLength !== expected.byteLength) {
+    return false;
+  }
+  for (let i = 0; i < expected.byteLength; i++) {
+    if (bytes[i] !== expected[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The attribute names of a `Key`. */
 function keyNames(key: Readonly<Record<string, AttributeValue>>): string[] {
-  return Object.entries(key)
-    .filter(([, value]) => value !== undefined && value !== null)
-    .map(([name]) => name)
-    .sort();
+  const names: string[] = [];
+  for (const name in key) {
+    const value = key[name];
+    if (value !== undefined && value !== null && Object.hasOwn(key, name)) {
+      names.push(name);
+    }
+  }
+  return names.length > 1 ? names.sort() : names;
 }
 
 /** The table, and `Key` or `Item`, of an action whose kind has been checked. */
@@ -323,7 +371,6 @@ export class TransactionBudget {
   /** The largest size in bytes, the version write included. */
   readonly maxBytes: number;
   readonly #context: TransactionContext;
-  readonly #versionIdentity: string;
   #state: BudgetState;
 
   /**
@@ -351,12 +398,9 @@ export class TransactionBudget {
     this.maxActions = checkLimit(limits.maxActions, MAX_TRANSACTION_ACTIONS, "limits.maxActions");
     this.maxBytes = checkLimit(limits.maxBytes, MAX_TRANSACTION_BYTES, "limits.maxBytes");
     this.#context = context;
-    this.#versionIdentity = identityOf(context.versionTable, [context.versionKeyAttribute], {
-      [context.versionKeyAttribute]: { B: context.versionKey },
-    }) as string;
     const bytes = transactActionSize(versionAction, "versionAction");
     const { table, key, item } = partsOf(versionAction, "versionAction");
-    if (this.#identity(table, key ?? item ?? {}, key !== undefined, new Map()) !== this.#versionIdentity) {
+    if (!isOnVersionItem(context, table, key, item) && this.#identity(table, key ?? item ?? {}, key !== undefined, new Map()) !== versionIdentity(context)) {
       throw new InvalidArgumentError("versionAction", "expected the action on the version item given by the context");
     }
     if (bytes > this.maxBytes) {
@@ -365,7 +409,9 @@ export class TransactionBudget {
     this.#state = {
       actions: 1,
       bytes,
-      identities: new Map([[this.#versionIdentity, context.versionTable]]),
+      // The version item is not listed: an action on the version table fails before identities
+      // are compared ("version-item"), and no other table's item has its identity.
+      identities: new Map(),
       learned: new Map(),
       pending: new Map(),
       pendingItems: new Set(),
