@@ -29,6 +29,7 @@ export default defineConfig({
       project("example-dynalite", "examples/dynalite-testing"),
       project("cli", "packages/cli", { testTimeout: 60_000, hookTimeout: 180_000, unstubEnvs: true, globalSetup: ["test/support/build-setup.ts", dynamodbLocalSetup] }),
       project("example-lambda", "examples/lambda-dynamodb-streams", { testTimeout: 60_000, hookTimeout: 180_000 }),
+      project("bench", "bench", { testTimeout: 120_000 }),
       project("reliability", "reliability", { testTimeout: 180_000, hookTimeout: 180_000, globalSetup: [dynamodbLocalSetup] }),
     ],
   },

@@ -10,13 +10,14 @@ import { CreateTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamod
 import { DeliveryDriver, type SourceEvent } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { startDynalite } from "@projectionkit/dynamodb-testing";
+import { describeRun, SMOKE, sized } from "./support/run-environment.ts";
 
 type Deposited = { type: "Deposited"; id: string; account: string; amount: number };
 
-const SIZES = [1, 10, 25, 50, 100, 250, 500, 1000] as const;
+const SIZES: readonly number[] = SMOKE ? [1, 10] : [1, 10, 25, 50, 100, 250, 500, 1000];
 const STREAMS = 4;
-const PER_STREAM = 500;
-const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
+const PER_STREAM = sized(500, 10);
+const RUNS = sized(Number(process.env["BENCH_RUNS"] ?? 3), 1);
 const WRITES = new Set(["TransactWriteItemsCommand", "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"]);
 
 const balance = (account: string, amount: number) =>
@@ -77,7 +78,8 @@ try {
   const client = dynalite.createClient();
   const writes = countWrites(client);
   let runs = 0;
-  console.log(`${STREAMS * PER_STREAM} events over ${STREAMS} streams per run, median of ${RUNS} runs, Node ${process.version}`);
+  console.log(describeRun());
+  console.log(`\nbatch size: ${STREAMS * PER_STREAM} events over ${STREAMS} streams per run, median of ${RUNS} runs, Node ${process.version}`);
   for (const [name, logic] of Object.entries(projections)) {
     const projection = dynamoProjection(client, "Versions", {
       configure(c) {

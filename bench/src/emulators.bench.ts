@@ -7,6 +7,7 @@ import { createEventScope, streamEventVersions } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { startDynalite, startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import { Bench } from "tinybench";
+import { describeRun, SMOKE } from "./support/run-environment.ts";
 
 interface Emulator {
   readonly client: DynamoDBClient;
@@ -15,10 +16,13 @@ interface Emulator {
 
 type Deposited = { type: "Deposited"; account: string; amount: number };
 
-const emulators = {
-  "DynamoDB Local (baseline)": { start: () => startDynamoDBLocal(), startups: 3 },
-  "dynalite + startDynalite transactions": { start: () => startDynalite(), startups: 20 },
-} as const satisfies Record<string, { start: () => Promise<Emulator>; startups: number }>;
+// A smoke run (BENCH_SMOKE=1) measures dynalite alone, briefly, as its own baseline.
+const emulators: Record<string, { start: () => Promise<Emulator>; startups: number }> = SMOKE
+  ? { "dynalite + startDynalite transactions": { start: () => startDynalite(), startups: 2 } }
+  : {
+      "DynamoDB Local (baseline)": { start: () => startDynamoDBLocal(), startups: 3 },
+      "dynalite + startDynalite transactions": { start: () => startDynalite(), startups: 20 },
+    };
 
 const handler: DynamoProjectionHandler<Deposited> = {
   configure(c) {
@@ -99,7 +103,7 @@ for (const [name, { start, startups }] of Object.entries(emulators)) {
   const emulator = await start();
   try {
     await prepare(emulator.client);
-    const bench = new Bench({ time: 3_000, warmup: true, warmupTime: 1_000 });
+    const bench = new Bench(SMOKE ? { time: 100, warmup: false } : { time: 3_000, warmup: true, warmupTime: 1_000 });
     bench.add("TransactWriteItems", rawTransaction(emulator.client)).add("projected event", projectedEvent(emulator.client));
     await bench.run();
     const mean = (index: number): number => {
@@ -115,7 +119,8 @@ for (const [name, { start, startups }] of Object.entries(emulators)) {
 
 const [base] = rows;
 if (base === undefined) throw new Error("no baseline row");
-console.log(`emulators: start-up (until the first answer) and sequential requests on one client (Node ${process.version})`);
+console.log(describeRun());
+console.log(`\nemulators: start-up (until the first answer) and sequential requests on one client (Node ${process.version})`);
 console.log("| emulator | start-up ms | ratio | TransactWriteItems ms | ratio | projected event ms | ratio |");
 console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const row of rows) {

@@ -12,6 +12,7 @@
 //   MEMORY_BENCH_ONLY=0,1,4 …  (the cases at these positions only; 0, the baseline, is always needed)
 import { createEventScope, encodeOffset, versionsEqual, type BatchDelivery, type Resource, type Version } from "@projectionkit/core";
 import { memoryProjection, MemoryResourceRepository, type MemoryProjectionHandler } from "@projectionkit/memory";
+import { describeRun, sized } from "./support/run-environment.ts";
 
 // The drafting libraries pick their production builds from NODE_ENV when they load.
 process.env["NODE_ENV"] ??= "production";
@@ -22,10 +23,10 @@ enableMapSet();
 type Deposited = { type: "Deposited"; account: string; amount: number };
 
 const ACCOUNTS = 1_000;
-const ROUNDS = Number(process.env["MEMORY_BENCH_ROUNDS"] ?? 15);
-const WARMUP_ROUNDS = 3;
+const ROUNDS = sized(Number(process.env["MEMORY_BENCH_ROUNDS"] ?? 15), 1);
+const WARMUP_ROUNDS = sized(3, 0);
 /** Events per case and round; the slow cases run a tenth of it. */
-const EVENTS = Number(process.env["MEMORY_BENCH_EVENTS"] ?? 20_000);
+const EVENTS = sized(Number(process.env["MEMORY_BENCH_EVENTS"] ?? 20_000), 200);
 const BATCH = 100;
 
 const scope = createEventScope();
@@ -262,8 +263,9 @@ const median = (values: readonly number[]): number => {
 };
 const spread = (values: readonly number[]): string => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 
+console.log(describeRun());
 console.log(
-  `memory adapter (P5), ${ACCOUNTS} accounts, ${ROUNDS} interleaved rounds of ${EVENTS} events (a tenth for the slow cases), CPU time, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  `\nP5 memory adapter, ${ACCOUNTS} accounts, ${ROUNDS} interleaved rounds of ${EVENTS} events (a tenth for the slow cases), CPU time, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
 );
 console.log("| case | median µs/event (CPU) | median ratio to baseline (CPU) | min–max over rounds | median ratio (wall clock) |");
 console.log("|---|---:|---:|---:|---:|");
