@@ -17,7 +17,7 @@ type Deposited = { type: "Deposited"; id: string; account: string; amount: numbe
 const SIZES: readonly number[] = SMOKE ? [1, 10] : [1, 10, 25, 50, 100, 250, 500, 1000];
 const STREAMS = 4;
 const PER_STREAM = sized(500, 10);
-const RUNS = sized(Number(process.env["BENCH_RUNS"] ?? 3), 1);
+const RUNS = sized(Number(process.env["BENCH_RUNS"] ?? 2), 1);
 const WRITES = new Set(["TransactWriteItemsCommand", "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"]);
 
 const balance = (account: string, amount: number) =>

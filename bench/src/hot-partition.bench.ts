@@ -22,7 +22,14 @@ const PARTITION_WCU_PER_SECOND = 1_000;
 /** A transaction of the version item and one balance item, each under 1 KB: 2 × 2 WCU. */
 const TRANSACTION_WCU = 4;
 
-/** One batch size on one emulator. */
+/**
+ * One batch size on one emulator.
+ *
+ * @example
+ * ```ts
+ * const [k1]: HotPartitionFigures[] = await runHotPartitionBench();
+ * ```
+ */
 export interface HotPartitionFigures {
   readonly emulator: string;
   readonly maxBatchSize: number;
@@ -72,7 +79,14 @@ async function measureOn({ createClient, transactionUnits }: Emulator): Promise<
   return rows;
 }
 
-/** Runs P7 and returns its figures. */
+/**
+ * Runs P7 and returns its figures.
+ *
+ * @example
+ * ```ts
+ * printHotPartition(await runHotPartitionBench());
+ * ```
+ */
 export async function runHotPartitionBench(): Promise<HotPartitionFigures[]> {
   const figures: HotPartitionFigures[] = [];
   for (const { emulator, result } of await onEachEmulator(measureOn)) {
@@ -82,7 +96,14 @@ export async function runHotPartitionBench(): Promise<HotPartitionFigures[]> {
   return figures;
 }
 
-/** Prints P7's table. */
+/**
+ * Prints P7's table.
+ *
+ * @example
+ * ```ts
+ * printHotPartition(await runHotPartitionBench());
+ * ```
+ */
 export function printHotPartition(figures: readonly HotPartitionFigures[]): void {
   console.log(`\nP7 hot partition: ${EVENTS} events on one resource, handleEvents coalescing, DeliveryDriver maxBatchSize k`);
   console.log("| emulator | k | requests/event | WCU/event | ratio to k=1 | model WCU/event | ceiling by model (events/s per key) | ceiling by measured WCU | on the emulator, events/s |");

@@ -18,7 +18,14 @@ import { meterClient, type WireCounts } from "./support/wire-meter.ts";
 const SINGLE_EVENTS = sized(Number(process.env["REQUESTS_BENCH_SINGLE_EVENTS"] ?? 300), 10);
 const BATCHED_EVENTS = sized(Number(process.env["REQUESTS_BENCH_BATCHED_EVENTS"] ?? 2_000), 40);
 
-/** One case's cost per event. */
+/**
+ * One case's cost per event.
+ *
+ * @example
+ * ```ts
+ * const figures: RequestFigures[] = await runRequestsBench();
+ * ```
+ */
 export interface RequestFigures {
   readonly emulator: string;
   readonly case: string;
@@ -88,7 +95,14 @@ async function measureOn({ name, createClient }: Emulator): Promise<Measured[]> 
   return measured;
 }
 
-/** Runs P2 and P3 and returns their figures. */
+/**
+ * Runs P2 and P3 and returns their figures.
+ *
+ * @example
+ * ```ts
+ * printRequests(await runRequestsBench());
+ * ```
+ */
 export async function runRequestsBench(): Promise<RequestFigures[]> {
   const figures: RequestFigures[] = [];
   for (const { emulator, units: transactionUnits, result } of await onEachEmulator(measureOn)) {
@@ -115,7 +129,14 @@ export async function runRequestsBench(): Promise<RequestFigures[]> {
   return figures;
 }
 
-/** Prints P2 and P3's table. */
+/**
+ * Prints P2 and P3's table.
+ *
+ * @example
+ * ```ts
+ * printRequests(await runRequestsBench());
+ * ```
+ */
 export function printRequests(figures: readonly RequestFigures[]): void {
   console.log(`\nP2 requests/event and P3 write units/event (ReturnConsumedCapacity), ratios to the hand-written baseline`);
   console.log("| emulator | case | events | requests/event | ratio | WCU/event | ratio | transactions' WCU from | reported ≠ rule |");

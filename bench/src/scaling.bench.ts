@@ -16,7 +16,14 @@ const WORKER_COUNTS = [1, 2, 4, 8] as const;
 const EVENTS_PER_WORKER = sized(Number(process.env["SCALING_BENCH_EVENTS_PER_WORKER"] ?? 80), 4);
 const ROUNDS = sized(Number(process.env["SCALING_BENCH_ROUNDS"] ?? 3), 1);
 
-/** Throughput with one worker count on one emulator. */
+/**
+ * Throughput with one worker count on one emulator.
+ *
+ * @example
+ * ```ts
+ * const figures: ScalingFigures[] = await runScalingBench();
+ * ```
+ */
 export interface ScalingFigures {
   readonly emulator: string;
   readonly workers: number;
@@ -59,7 +66,14 @@ async function measureOn({ client }: Emulator): Promise<Map<number, { rates: num
   return results;
 }
 
-/** Runs P6 and returns its figures. */
+/**
+ * Runs P6 and returns its figures.
+ *
+ * @example
+ * ```ts
+ * printScaling(await runScalingBench());
+ * ```
+ */
 export async function runScalingBench(): Promise<ScalingFigures[]> {
   const figures: ScalingFigures[] = [];
   for (const { emulator, result } of await onEachEmulator(measureOn)) {
@@ -70,7 +84,14 @@ export async function runScalingBench(): Promise<ScalingFigures[]> {
   return figures;
 }
 
-/** Prints P6's table. */
+/**
+ * Prints P6's table.
+ *
+ * @example
+ * ```ts
+ * printScaling(await runScalingBench());
+ * ```
+ */
 export function printScaling(figures: readonly ScalingFigures[]): void {
   console.log(`\nP6 scaling: workers on distinct resources, ${EVENTS_PER_WORKER} sequential events each, one emulator; median of ${ROUNDS} rounds`);
   console.log("| emulator | workers | events/s | ratio to 1 worker | load avg |");

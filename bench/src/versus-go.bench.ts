@@ -25,7 +25,14 @@ const BATCH = 50;
 const PER_RESOURCE = sized(Number(process.env["VERSUS_GO_BENCH_EVENTS_PER_RESOURCE"] ?? 30), 3);
 const SHAPE = { duplicateShare: 0.25, runLength: 10, jitter: 3, redeliveryDelay: 100 } as const;
 
-/** One algorithm's cost on one emulator. */
+/**
+ * One algorithm's cost on one emulator.
+ *
+ * @example
+ * ```ts
+ * const [go, ours]: VersusGoFigures[] = await runVersusGoBench();
+ * ```
+ */
 export interface VersusGoFigures {
   readonly emulator: string;
   readonly algorithm: string;
@@ -110,7 +117,14 @@ async function runOn({ createClient }: Emulator): Promise<Run[]> {
   return runs;
 }
 
-/** Runs P4 and returns its figures. */
+/**
+ * Runs P4 and returns its figures.
+ *
+ * @example
+ * ```ts
+ * printVersusGo(await runVersusGoBench());
+ * ```
+ */
 export async function runVersusGoBench(): Promise<VersusGoFigures[]> {
   const figures: VersusGoFigures[] = [];
   const events = RESOURCES * PER_RESOURCE;
@@ -138,7 +152,14 @@ export async function runVersusGoBench(): Promise<VersusGoFigures[]> {
   return figures;
 }
 
-/** Prints P4's table. */
+/**
+ * Prints P4's table.
+ *
+ * @example
+ * ```ts
+ * printVersusGo(await runVersusGoBench());
+ * ```
+ */
 export function printVersusGo(figures: readonly VersusGoFigures[]): void {
   console.log(`\nP4 vs the Go library's algorithm: ${RESOURCES} hot resources × ${PER_RESOURCE} events, ${WORKERS} workers, batches of ${BATCH}, 25% duplicates, reordered`);
   console.log("| emulator | algorithm | deliveries | requests/applied event | ratio to Go | WCU/applied event | ratio to Go | RCU/event | failed req./event | read model exact | s |");

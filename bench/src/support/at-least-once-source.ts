@@ -4,7 +4,14 @@
 // that both algorithms get the same deliveries in the same order.
 import type { DeliveryOutcome, ProjectionEvent, OffsetSourceEvent } from "@projectionkit/core";
 
-/** A small seeded generator (mulberry32). */
+/**
+ * A small seeded generator (mulberry32).
+ *
+ * @example
+ * ```ts
+ * const random = seededRandom(7); random(); // in [0, 1)
+ * ```
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -19,7 +26,14 @@ export function seededRandom(seed: number): () => number {
 /** The outcomes that settle a delivery; the others come again. */
 const SETTLED: ReadonlySet<DeliveryOutcome> = new Set(["applied", "duplicate"]);
 
-/** How the source shuffles. */
+/**
+ * How the source shuffles.
+ *
+ * @example
+ * ```ts
+ * const shape: SourceShape = { duplicateShare: 0.25, runLength: 10, jitter: 3, redeliveryDelay: 100 };
+ * ```
+ */
 export interface SourceShape {
   /** The share of events delivered twice. */
   readonly duplicateShare: number;
@@ -31,7 +45,14 @@ export interface SourceShape {
   readonly redeliveryDelay: number;
 }
 
-/** The deliveries, in order, of a history under `shape`: the same for a given seed. */
+/**
+ * The deliveries, in order, of a history under `shape`: the same for a given seed.
+ *
+ * @example
+ * ```ts
+ * const deliveries = shuffledDeliveries(events, shape, seededRandom(7));
+ * ```
+ */
 export function shuffledDeliveries<E extends ProjectionEvent>(events: readonly OffsetSourceEvent<E>[], shape: SourceShape, random: () => number): OffsetSourceEvent<E>[] {
   const copies = events.flatMap((event) => (random() < shape.duplicateShare ? [event, event] : [event]));
   const byStream = new Map<string, OffsetSourceEvent<E>[]>();
@@ -63,7 +84,15 @@ export function shuffledDeliveries<E extends ProjectionEvent>(events: readonly O
   return out;
 }
 
-/** A source several workers take batches from, settling each with what happened to every delivery. */
+/**
+ * A source several workers take batches from, settling each with what happened to every delivery.
+ *
+ * @example
+ * ```ts
+ * const source = new AtLeastOnceSource(deliveries, 100);
+ * source.settle((await driver.deliverAll(source.take(50))).reports);
+ * ```
+ */
 export class AtLeastOnceSource<E extends ProjectionEvent> {
   readonly #pending: OffsetSourceEvent<E>[];
   readonly #redeliveryDelay: number;
@@ -106,7 +135,14 @@ export class AtLeastOnceSource<E extends ProjectionEvent> {
   }
 }
 
-/** Runs `workers` loops that take batches of `batchSize` until the source is drained. */
+/**
+ * Runs `workers` loops that take batches of `batchSize` until the source is drained.
+ *
+ * @example
+ * ```ts
+ * await drain(source, 4, 50, async (batch) => (await driver.deliverAll(batch)).reports);
+ * ```
+ */
 export async function drain<E extends ProjectionEvent>(
   source: AtLeastOnceSource<E>,
   workers: number,

@@ -6,21 +6,56 @@ import { TransactWriteItemsCommand, type DynamoDBClient } from "@aws-sdk/client-
 import type { Version } from "@projectionkit/core";
 import { documentItem, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 
-/** The event of every DynamoDB bench. */
+/**
+ * The event of every DynamoDB bench.
+ *
+ * @example
+ * ```ts
+ * const event: Deposited = { type: "Deposited", account: "acc-1", amount: 5, id: "acc-1@0" };
+ * ```
+ */
 export type Deposited = { readonly type: "Deposited"; readonly account: string; readonly amount: number; readonly id: string };
 
-/** The handler identity's key; the benches use one per handler kind. */
+/**
+ * The handler identity's key; the benches use one per handler kind.
+ *
+ * @example
+ * ```ts
+ * c.identity("bench", HANDLER_KEY);
+ * ```
+ */
 export const HANDLER_KEY = "0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11";
 
-/** The Update that adds `amount` to the balance of `account` in `table`. */
+/**
+ * The Update that adds `amount` to the balance of `account` in `table`.
+ *
+ * @example
+ * ```ts
+ * const items = [addToBalance("Balances", "acc-1", 5)];
+ * ```
+ */
 export function addToBalance(table: string, account: string, amount: number) {
   return documentItem({ Update: { TableName: table, Key: { pk: account }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": amount } } });
 }
 
-/** What the projection writes for each event. */
+/**
+ * What the projection writes for each event.
+ *
+ * @example
+ * ```ts
+ * const shape: ProjectionShape = "balance, coalesced";
+ * ```
+ */
 export type ProjectionShape = "balance" | "balance, coalesced" | "no items" | "row per event";
 
-/** A handler of the given shape writing into `table`. */
+/**
+ * A handler of the given shape writing into `table`.
+ *
+ * @example
+ * ```ts
+ * const projection = dynamoProjection(client, "Versions", depositHandler("Balances", "balance"));
+ * ```
+ */
 export function depositHandler(table: string, shape: ProjectionShape, key = HANDLER_KEY): DynamoProjectionHandler<Deposited> {
   const configure: DynamoProjectionHandler<Deposited>["configure"] = (c) => {
     c.identity("bench", key);
@@ -47,6 +82,12 @@ export function depositHandler(table: string, shape: ProjectionShape, key = HAND
  * "balance" event: the version write (a Put when the stream is new, else an Update from `current`
  * to `next`, with a token attribute, ALL_OLD on failure) and the balance's Update, with the same
  * token as ClientRequestToken. What a careful user would write by hand.
+ *
+ * @example
+ * ```ts
+ * const { current, next } = streamEventVersions("acc-1", 0);
+ * await handWrittenEvent(client, "Versions", versionKey, current, next, "Balances", "acc-1", 1);
+ * ```
  */
 export async function handWrittenEvent(
   client: DynamoDBClient,

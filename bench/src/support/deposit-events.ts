@@ -2,7 +2,14 @@
 import type { OffsetSourceEvent } from "@projectionkit/core";
 import type { Deposited } from "./balance-projection.ts";
 
-/** `perStream` deposits of 1 on each of `streams` accounts named `${prefix}-acc-${i}`, streams interleaved. */
+/**
+ * `perStream` deposits of 1 on each of `streams` accounts named `${prefix}-acc-${i}`, streams interleaved.
+ *
+ * @example
+ * ```ts
+ * await driver.deliverAll(depositEvents("run1", 4, 500)); // 2,000 events
+ * ```
+ */
 export function depositEvents(prefix: string, streams: number, perStream: number): OffsetSourceEvent<Deposited>[] {
   const events: OffsetSourceEvent<Deposited>[] = [];
   for (let offset = 0; offset < perStream; offset++) {

@@ -5,7 +5,14 @@ import { createTable } from "@projectionkit/dynamodb";
 import { startDynalite, startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import { SMOKE } from "./run-environment.ts";
 
-/** A started emulator: a client on it, a way to make more, and its stop. */
+/**
+ * A started emulator: a client on it, a way to make more, and its stop.
+ *
+ * @example
+ * ```ts
+ * await onEachEmulator(async (emulator: Emulator) => emulator.client.send(new ListTablesCommand({})));
+ * ```
+ */
 export interface Emulator {
   readonly name: string;
   /**
@@ -19,13 +26,27 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-/** The emulators to run on, by name, each started when asked. */
+/**
+ * The emulators to run on, by name, each started when asked.
+ *
+ * @example
+ * ```ts
+ * for (const { name, start } of EMULATORS) console.log(name);
+ * ```
+ */
 export const EMULATORS: ReadonlyArray<{ readonly name: string; start(): Promise<Emulator> }> = [
   { name: "dynalite", start: async () => ({ name: "dynalite", transactionUnits: "reported" as const, ...(await startDynalite()) }) },
   ...(SMOKE ? [] : [{ name: "DynamoDB Local", start: async () => ({ name: "DynamoDB Local", transactionUnits: "rule" as const, ...(await startDynamoDBLocal()) }) }]),
 ];
 
-/** Runs `body` on each emulator in turn, stopping each after. */
+/**
+ * Runs `body` on each emulator in turn, stopping each after.
+ *
+ * @example
+ * ```ts
+ * const results = await onEachEmulator(async ({ client }) => createVersionTable(client));
+ * ```
+ */
 export async function onEachEmulator<T>(body: (emulator: Emulator) => Promise<T>): Promise<Array<{ emulator: string; units: Emulator["transactionUnits"]; result: T }>> {
   const results: Array<{ emulator: string; units: Emulator["transactionUnits"]; result: T }> = [];
   for (const { name, start } of EMULATORS) {
@@ -41,14 +62,28 @@ export async function onEachEmulator<T>(body: (emulator: Emulator) => Promise<T>
 
 let tables = 0;
 
-/** Creates projectionkit's version table, under a fresh name, and returns the name. */
+/**
+ * Creates projectionkit's version table, under a fresh name, and returns the name.
+ *
+ * @example
+ * ```ts
+ * const versions = await createVersionTable(client); // "Versions1"
+ * ```
+ */
 export async function createVersionTable(client: DynamoDBClient, prefix = "Versions"): Promise<string> {
   const name = `${prefix}${++tables}`;
   await createTable(client, name);
   return name;
 }
 
-/** Creates a user table with a string partition key `pk`, under a fresh name, and returns the name. */
+/**
+ * Creates a user table with a string partition key `pk`, under a fresh name, and returns the name.
+ *
+ * @example
+ * ```ts
+ * const balances = await createUserTable(client, "Balances"); // "Balances2"
+ * ```
+ */
 export async function createUserTable(client: DynamoDBClient, prefix = "Rows"): Promise<string> {
   const name = `${prefix}${++tables}`;
   await client.send(
@@ -62,7 +97,14 @@ export async function createUserTable(client: DynamoDBClient, prefix = "Rows"): 
   return name;
 }
 
-/** The write units of `counts` as the emulator's `units` says to take them. */
+/**
+ * The write units of `counts` as the emulator's `units` says to take them.
+ *
+ * @example
+ * ```ts
+ * const units = writeUnitsOf(meter.counts, emulator.transactionUnits);
+ * ```
+ */
 export function writeUnitsOf(counts: { readonly writeUnits: number; readonly writeUnitsByRule: number }, units: Emulator["transactionUnits"]): number {
   return units === "rule" ? counts.writeUnitsByRule : counts.writeUnits;
 }

@@ -12,7 +12,15 @@
 import { GetItemCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { nextStreamOffset, streamEventVersions, type DeliveryOutcome, type ProjectionEvent, type OffsetSourceEvent, type Version } from "@projectionkit/core";
 
-/** The version store and transaction of the Go adapter, on a table laid out as the Go library does. */
+/**
+ * The version store and transaction of the Go adapter, on a table laid out as the Go library does.
+ *
+ * @example
+ * ```ts
+ * const go = new GoDynamoProjection(client, "Versions", HANDLER_KEY);
+ * const applied = await go.handleEvent(resource, current, next, [addToBalance("Balances", "acc-1", 1)]);
+ * ```
+ */
 export class GoDynamoProjection {
   readonly #client: DynamoDBClient;
   readonly #table: string;
@@ -71,6 +79,11 @@ export class GoDynamoProjection {
  * conflict, a read of the stored version, which says whether the event was already applied
  * (duplicate, settled) or came before an earlier one (gap, to be delivered again). An error (a
  * transaction conflict between workers on one item) is not settled either.
+ *
+ * @example
+ * ```ts
+ * source.settle(await goEngineBatch(go, source.take(50), (event) => [addToBalance("Balances", event.account, event.amount)]));
+ * ```
  */
 export async function goEngineBatch<E extends ProjectionEvent>(
   projection: GoDynamoProjection,

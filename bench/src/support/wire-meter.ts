@@ -18,7 +18,14 @@ interface Capacity {
   readonly WriteCapacityUnits?: number;
 }
 
-/** What one meter has counted since its last reset. */
+/**
+ * What one meter has counted since its last reset.
+ *
+ * @example
+ * ```ts
+ * const { requests, writeUnits }: WireCounts = meter.counts;
+ * ```
+ */
 export interface WireCounts {
   requests: number;
   /** Requests that failed (a conflict, a cancelled transaction, a throttle …). */
@@ -33,7 +40,15 @@ export interface WireCounts {
   readonly byOperation: Record<string, number>;
 }
 
-/** A meter on one client. */
+/**
+ * A meter on one client.
+ *
+ * @example
+ * ```ts
+ * const meter: WireMeter = meterClient(client);
+ * meter.reset();
+ * ```
+ */
 export interface WireMeter {
   readonly counts: WireCounts;
   reset(): void;
@@ -43,7 +58,16 @@ function emptyCounts(): WireCounts {
   return { requests: 0, failed: 0, writeUnits: 0, writeUnitsByRule: 0, readUnits: 0, transactionsOffRule: 0, byOperation: {} };
 }
 
-/** Adds the meter to `client` (every command sent through it from now on). */
+/**
+ * Adds the meter to `client` (every command sent through it from now on).
+ *
+ * @example
+ * ```ts
+ * const meter = meterClient(client);
+ * await projection.handleEvent(resource, current, next, scope, event);
+ * meter.counts.requests; // 1
+ * ```
+ */
 export function meterClient(client: DynamoDBClient): WireMeter {
   const meter = { counts: emptyCounts(), reset: () => void (meter.counts = emptyCounts()) };
   client.middlewareStack.add(

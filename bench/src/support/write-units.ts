@@ -12,7 +12,14 @@ function attributesSize(attributes: Record<string, AttributeValue> | undefined):
   return size;
 }
 
-/** The write units of one committed transaction by the documented rule. */
+/**
+ * The write units of one committed transaction by the documented rule.
+ *
+ * @example
+ * ```ts
+ * transactionWriteUnits({ TransactItems: [versionWrite, balanceUpdate] }); // 4
+ * ```
+ */
 export function transactionWriteUnits(input: TransactWriteItemsCommandInput): number {
   let units = 0;
   for (const action of input.TransactItems ?? []) {
