@@ -1,6 +1,7 @@
 // The limit checks take shortcuts for what every event sends (plain integers, scalar values, the
 // same expressions again, the version action on the version item): each shortcut must give what
 // the general path gives.
+import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { attributeValueSize, transactActionSize } from "../../src/item-size.js";
@@ -40,8 +41,14 @@ describe("size shortcuts", () => {
 });
 
 describe("version action shortcut", () => {
-  const onVersionItem = (B: Uint8Array | string) => ({
-    Update: { TableName: context.versionTable, Key: { [context.versionKeyAttribute]: { B } }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { N: "1" } } },
+  // A string as binary is what a JavaScript caller may pass; the SDK sends its UTF-8 bytes.
+  const onVersionItem = (B: Uint8Array | string): TransactWriteItem => ({
+    Update: {
+      TableName: context.versionTable,
+      Key: { [context.versionKeyAttribute]: { B: B as Uint8Array } },
+      UpdateExpression: "SET v = :v",
+      ExpressionAttributeValues: { ":v": { N: "1" } },
+    },
   });
 
   it("accepts the version item's key given as bytes, or as the same text", () => {
@@ -54,7 +61,7 @@ describe("version action shortcut", () => {
     expect(() => new TransactionBudget(context, onVersionItem(VERSION_KEY.slice(1)))).toThrow(/version item/);
     expect(() => new TransactionBudget(context, onVersionItem(new Uint8Array([...VERSION_KEY, 0])))).toThrow(/version item/);
     const twoAttributes = onVersionItem(VERSION_KEY);
-    (twoAttributes.Update.Key as Record<string, unknown>)["sk"] = { S: "x" };
+    (twoAttributes.Update?.Key as Record<string, unknown>)["sk"] = { S: "x" };
     expect(() => new TransactionBudget(context, twoAttributes)).toThrow(/version item/);
   });
 });
