@@ -3,6 +3,7 @@ export {
   describeNeedingJava,
   describeOnDynamoDBLocal,
   describeOnEmulators,
+  dynamoDBLocalUnavailable,
   emulatorForSuite,
   localClient,
   uniqueTableName,
