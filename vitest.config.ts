@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { SkipReasonsReporter } from "./test/support/skip-reasons-reporter.ts";
 import { sourceResolution } from "./vitest.shared.ts";
 
 /**
@@ -17,6 +18,8 @@ const dynamodbLocalSetup = fileURLToPath(new URL("test/support/dynamodb-local-se
 export default defineConfig({
   ...sourceResolution,
   test: {
+    // Without Java, the DynamoDB Local tests are skipped: the run ends by saying which and why.
+    reporters: ["default", new SkipReasonsReporter()],
     setupFiles: [fileURLToPath(new URL("test/support/fast-check-setup.ts", import.meta.url))],
     projects: [
       project("core", "packages/core"),
