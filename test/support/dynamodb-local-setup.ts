@@ -30,6 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       project.provide("dynamodbLocalUnavailable", JAVA_MISSING_REASON);
       return async () => {};
     }
+    if (error instanceof JavaNotFoundError) {
+      throw new Error(`CI=true: the ${project.name} tests need DynamoDB Local, never skipped on CI, and ${error.message}`, { cause: error });
+    }
     throw error;
   }
   if (process.env["PROJECTIONKIT_TIMINGS"] === "1") {
