@@ -12,7 +12,8 @@ import { JAVA_MISSING_REASON, javaRequired } from "./java.js";
  * apart by using unique table names (see `uniqueTableName` in ./dynamodb-clients.ts).
  *
  * Without Java, the endpoint is empty and `inject("dynamodbLocalUnavailable")` says why: the
- * suites that need DynamoDB Local show as skipped with that reason (see `describeOnDynamoDBLocal`),
+ * suites that need DynamoDB Local show as skipped with that reason (see `describeOnEmulators` and
+ * `describeNeedingJava` in ./dynamodb-clients.ts),
  * and their dynalite twins still run. With `CI=true` a missing Java is an error, so that CI never
  * skips them silently.
  *
