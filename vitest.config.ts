@@ -1,5 +1,7 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { SkipReasonsReporter } from "./test/support/skip-reasons-reporter.ts";
 import { sourceResolution } from "./vitest.shared.ts";
 
 /**
@@ -17,6 +19,11 @@ const dynamodbLocalSetup = fileURLToPath(new URL("test/support/dynamodb-local-se
 export default defineConfig({
   ...sourceResolution,
   test: {
+    // Without Java, the DynamoDB Local tests are skipped: the run ends by saying which and why.
+    reporters: ["default", new SkipReasonsReporter()],
+    // At least two test files at a time (vitest's default is one fewer than the cores): the DynamoDB
+    // suites, on dynalite and on DynamoDB Local, spend most of their time waiting for an emulator.
+    maxWorkers: Math.max(availableParallelism() - 1, 2),
     setupFiles: [fileURLToPath(new URL("test/support/fast-check-setup.ts", import.meta.url))],
     projects: [
       project("core", "packages/core"),

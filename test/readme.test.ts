@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { javaMissing } from "./support/java.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -21,6 +22,9 @@ const testedModules: Record<string, string> = {
 
 /** The examples that are programs (run here); test files and tested modules run in their vitest projects. */
 const programs = examples.filter((example) => !example.file.includes("/test/") && testedModules[example.file] === undefined);
+
+/** Why the programs that start DynamoDB Local (Java) are skipped here, or `undefined` when Java runs. */
+const missingJava = await javaMissing();
 
 /** What each example must print, run against the built packages. */
 const expectedOutput: Record<string, (stdout: string) => void> = {
@@ -87,12 +91,16 @@ describe("README", () => {
     expect(config).toContain(`project("example-dynalite", "examples/dynalite-testing")`);
   });
 
-  it.each(programs.map((example) => [example.file] as const))(
-    "%s runs against the built packages and prints what the README says",
-    async (file) => {
-      const { stdout } = await run(process.execPath, [file], { cwd: root, timeout: 120_000 });
-      expectedOutput[file]?.(stdout);
-    },
-    150_000,
-  );
+  for (const { file, code } of programs) {
+    const title = `${file} runs against the built packages and prints what the README says`;
+    const skipped = code.includes("startDynamoDBLocal(") ? missingJava : undefined;
+    (skipped === undefined ? it : it.skip)(
+      skipped === undefined ? title : `${title} [skipped: ${skipped}]`,
+      async () => {
+        const { stdout } = await run(process.execPath, [file], { cwd: root, timeout: 120_000 });
+        expectedOutput[file]?.(stdout);
+      },
+      150_000,
+    );
+  }
 });

@@ -1,5 +1,5 @@
 import { startDynalite } from "@projectionkit/dynamodb-testing";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeDepositHistory } from "../src/deposit-history.js";
 import { SOAK_FAULT_RATES } from "../src/fault-plan.js";
 import { dynamoBackend, memoryBackend, type SoakBackend } from "../src/soak-backends.js";
@@ -69,9 +69,9 @@ describe.each(SOAK_MODES)("soak, 2,000 events, $name: the read model is the fold
     expect(result.observed.get("ERR_DYNAMODB_REQUEST_FAILED")).toBeGreaterThan(0);
   });
 
-  describeOnDynamoDBLocal("DynamoDB Local", () => {
+  describeOnDynamoDBLocal("the soak", (emulator) => {
     it("DynamoDB Local (faults as client middleware on the wire)", async () => {
-      const backend = await dynamoBackend("dynamodb-local", inject("dynamodbLocalEndpoint"), { rates: SOAK_FAULT_RATES, breakage: "none", random: seededRandom(SEED + 7) });
+      const backend = await dynamoBackend("dynamodb-local", await emulator.endpoint(), { rates: SOAK_FAULT_RATES, breakage: "none", random: seededRandom(SEED + 7) });
       const result = await soak(backend, mode);
       expectExactFold(result);
       expect(result.observed.get("ERR_THROTTLED")).toBeGreaterThan(0);

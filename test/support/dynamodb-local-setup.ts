@@ -2,7 +2,8 @@ import type { TestProject } from "vitest/node";
 import type {} from "./dynamodb-clients.js"; // the provided context's types
 // A relative import: vitest loads globalSetup files outside the test runner, where the
 // `@projectionkit/source` export condition does not apply and the package would need a build.
-import { JAVA_INSTALL_HINT, JavaNotFoundError, startDynamoDBLocal } from "../../packages/dynamodb-testing/src/index.js";
+import { JavaNotFoundError, startDynamoDBLocal } from "../../packages/dynamodb-testing/src/index.js";
+import { JAVA_MISSING_REASON, javaRequired } from "./java.js";
 
 /**
  * vitest `globalSetup` of the projects that test against AWS's DynamoDB Local: starts ONE
@@ -11,7 +12,8 @@ import { JAVA_INSTALL_HINT, JavaNotFoundError, startDynamoDBLocal } from "../../
  * apart by using unique table names (see `uniqueTableName` in ./dynamodb-clients.ts).
  *
  * Without Java, the endpoint is empty and `inject("dynamodbLocalUnavailable")` says why: the
- * suites that need DynamoDB Local show as skipped with that reason (see `describeOnDynamoDBLocal`),
+ * suites that need DynamoDB Local show as skipped with that reason (see `describeOnEmulators` and
+ * `describeNeedingJava` in ./dynamodb-clients.ts),
  * and their dynalite twins still run. With `CI=true` a missing Java is an error, so that CI never
  * skips them silently.
  *
@@ -24,10 +26,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     ddb = await startDynamoDBLocal();
   } catch (error) {
-    if (error instanceof JavaNotFoundError && process.env["CI"] !== "true") {
+    if (error instanceof JavaNotFoundError && !javaRequired()) {
       project.provide("dynamodbLocalEndpoint", "");
-      project.provide("dynamodbLocalUnavailable", `DynamoDB Local needs Java, which was not found. ${JAVA_INSTALL_HINT}`);
+      project.provide("dynamodbLocalUnavailable", JAVA_MISSING_REASON);
       return async () => {};
+    }
+    if (error instanceof JavaNotFoundError) {
+      throw new Error(`CI=true: the ${project.name} tests need DynamoDB Local, never skipped on CI, and ${error.message}`, { cause: error });
     }
     throw error;
   }

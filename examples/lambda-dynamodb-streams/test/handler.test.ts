@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { isProjectionKitError, type DeliveryDriverOptions, type DeliveryOutcome, type RecordFailure } from "@projectionkit/core";
-import { DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION, startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb-testing";
+import { DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION, JAVA_INSTALL_HINT, startDynalite, startDynamoDBLocal, type RunningEmulator } from "@projectionkit/dynamodb-testing";
 import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBStreamHandler } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { createHandler } from "../src/create-handler.js";
@@ -171,26 +171,35 @@ function throttleCustomer(client: DynamoDBClient, customerId: string): { disarm(
 
 // ---------------------------------------------------------------------------------------------
 
-let local: DynamoDBLocal | undefined;
-let tableCount = 0;
-
-beforeAll(async () => {
-  local = await startDynamoDBLocal();
+/**
+ * AWS's DynamoDB Local where Java is; elsewhere, why its suite is skipped. With CI=true a missing
+ * Java fails the file, so that CI never skips it.
+ */
+const dynamoDBLocal: RunningEmulator | string = await startDynamoDBLocal().catch((error: unknown) => {
+  if (isProjectionKitError(error, "ERR_JAVA_NOT_FOUND") && process.env["CI"] !== "true") {
+    return `Java was not found. ${JAVA_INSTALL_HINT}`;
+  }
+  throw error;
 });
 
+// Its suite stops it; this is for a run that filters that suite out.
 afterAll(async () => {
-  await local?.stop();
+  if (typeof dynamoDBLocal !== "string") await dynamoDBLocal.stop();
 });
+
+/** The emulator of the suite that runs (the file's suites run one after the other). */
+let emulator: RunningEmulator | undefined;
+let tableCount = 0;
 
 /**
  * A fresh pair of tables, a client of its own (watched), and the handler over them, as one
  * container of the function would build it. Each record's outcome is collected by sequence number.
  */
 async function deployment(driver: DeliveryDriverOptions<OrderEvent> = {}) {
-  if (local === undefined) throw new Error("DynamoDB Local did not start");
+  if (emulator === undefined) throw new Error("the emulator did not start");
   tableCount++;
   const tables: ProjectionTables = { versionsTable: `ProjectionVersions-${tableCount}`, totalsTable: `CustomerTotals-${tableCount}` };
-  const client = local.createClient();
+  const client = emulator.createClient();
   await createProjectionTables(client, tables);
   const wire = watchWrites(client);
   const outcomes = new Map<string, DeliveryOutcome>();
@@ -250,9 +259,19 @@ const ORDERS_BATCH_TOTALS = {
   "cust-linus": { orders: 0, spent: 0, open: 0 },
 };
 
-describe("G5 the Orders stream projected into CustomerTotals by a Lambda function, on DynamoDB Local", () => {
+/** The file's tests, on the emulator `start` gives. */
+function ordersStreamSuite(start: () => Promise<RunningEmulator>): void {
+  beforeAll(async () => {
+    emulator = await start();
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    emulator = undefined;
+  });
+
   it("G5: createHandler sends no request, and its handler is a DynamoDBStreamHandler", () => {
-    const client = local!.createClient();
+    const client = emulator!.createClient();
     const sent: string[] = [];
     const middleware: Middleware = (next, context) => (args) => {
       sent.push(String(context.commandName));
@@ -402,7 +421,7 @@ describe("G5 the Orders stream projected into CustomerTotals by a Lambda functio
 
     function stubEnvironment(tables: ProjectionTables): void {
       vi.stubEnv("AWS_REGION", DYNAMODB_LOCAL_REGION);
-      vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", local?.endpoint ?? "");
+      vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", emulator?.endpoint ?? "");
       vi.stubEnv("AWS_ACCESS_KEY_ID", DYNAMODB_LOCAL_CREDENTIALS.accessKeyId);
       vi.stubEnv("AWS_SECRET_ACCESS_KEY", DYNAMODB_LOCAL_CREDENTIALS.secretAccessKey);
       vi.stubEnv("VERSIONS_TABLE", tables.versionsTable);
@@ -430,4 +449,12 @@ describe("G5 the Orders stream projected into CustomerTotals by a Lambda functio
       await expect(import("../src/handler.js")).rejects.toThrow("the environment variable TOTALS_TABLE is not set");
     });
   });
-});
+}
+
+const TITLE = "G5 the Orders stream projected into CustomerTotals by a Lambda function";
+describe(`${TITLE}, on dynalite`, () => ordersStreamSuite(() => startDynalite()));
+if (typeof dynamoDBLocal === "string") {
+  describe.skip(`${TITLE}, on DynamoDB Local [skipped: ${dynamoDBLocal}]`, () => ordersStreamSuite(() => Promise.reject(new Error(dynamoDBLocal))));
+} else {
+  describe(`${TITLE}, on DynamoDB Local`, () => ordersStreamSuite(async () => dynamoDBLocal));
+}

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorEnvironment, noCredentialsEnvironment } from "./support/aws-environment.ts";
-import { describeOnEmulators, EMULATORS, type RunningEmulator } from "./support/emulator-matrix.ts";
+import { describeOnDynamoDBLocal } from "../../../test/support/dynamodb-clients.js";
 import { startDynalite, type Dynalite } from "./support/emulators.ts";
 import { HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
 import { latch, startInterposer } from "./support/interposer.ts";
@@ -189,26 +189,24 @@ describe("the projectionkit bin", () => {
   });
 });
 
-describeOnEmulators("the bin", ({ start }) => {
-  let local: RunningEmulator;
-  beforeAll(async () => {
-    local = await start();
-  });
-  afterAll(() => local.stop());
+// DynamoDB Local only: it keeps one database per access key and region; dynalite ignores credentials.
+describeOnDynamoDBLocal("the bin", (emulator) => {
+  const client = emulator.client();
 
   it("uses the credentials and region of the environment, which DynamoDB Local keeps tables apart by", async () => {
     const table = uniqueTable("bin-local");
-    await seedVersionTable(local.client, table);
+    const endpoint = await emulator.endpoint();
+    await seedVersionTable(client, table);
 
-    const seen = await runBin(["versions", "--endpoint", local.endpoint, "--table", table, "--handler-key", HANDLER], env);
+    const seen = await runBin(["versions", "--endpoint", endpoint, "--table", table, "--handler-key", HANDLER], env);
     expect(seen.code).toBe(0);
     expect(rows(seen.stdout)).toEqual(HANDLER_ROWS);
 
-    const otherKey = await runBin(["check", "--endpoint", local.endpoint, "--table", table], { ...env, AWS_ACCESS_KEY_ID: "someoneelse" });
+    const otherKey = await runBin(["check", "--endpoint", endpoint, "--table", table], { ...env, AWS_ACCESS_KEY_ID: "someoneelse" });
     expect(otherKey.code).toBe(3);
     expect(otherKey.stderr).toContain("DynamoDB Local keeps one database per access key and region");
   });
-}, EMULATORS.filter((emulator) => emulator.countsItems)); // DynamoDB Local: dynalite ignores credentials
+});
 
 async function closedPort(): Promise<number> {
   const server = createServer();

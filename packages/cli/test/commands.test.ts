@@ -1,11 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { encodeOffset } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { createServer } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnvironment, noCredentialsEnvironment, stubEnvironment } from "./support/aws-environment.ts";
-import { describeOnEmulators, type RunningEmulator } from "./support/emulator-matrix.ts";
-import { FOREIGN, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable, UPPER } from "./support/fixtures.ts";
+import { describeOnEmulators } from "../../../test/support/dynamodb-clients.js";
+import { countsItems, FOREIGN, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable, UPPER } from "./support/fixtures.ts";
 import { runInProcess } from "./support/run-cli.ts";
 
 /** The rows of a `versions` or dry-run listing: the lines between the header and the first blank line. */
@@ -19,20 +19,18 @@ function listedRows(stdout: string): string[][] {
 
 const utf8 = new TextEncoder();
 
-describeOnEmulators("the commands", ({ start, countsItems }) => {
-  let emulator: RunningEmulator;
-  let client: DynamoDBClient;
+describeOnEmulators("the commands", (emulator) => {
+  const client = emulator.client();
   const table = uniqueTable("cli-commands");
+  let endpoint: string;
 
   beforeAll(async () => {
-    emulator = await start();
-    client = emulator.client;
+    endpoint = await emulator.endpoint();
     await seedVersionTable(client, table, { fillers: 12 });
   });
-  afterAll(() => emulator.stop());
   beforeEach(() => stubEnvironment(emulatorEnvironment()));
 
-  const common = (): string[] => ["--endpoint", emulator.endpoint, "--table", table];
+  const common = (): string[] => ["--endpoint", endpoint, "--table", table];
 
   it("versions lists exactly the projection's resources, sorted, with the form of each column", async () => {
     const { code, stdout, stderr } = await runInProcess(["versions", ...common(), "--handler-key", HANDLER]);
@@ -113,7 +111,7 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
       expect(keysOf(before, other).length).toBeGreaterThan(0);
     }
 
-    const run = await runInProcess(["reset", "--endpoint", emulator.endpoint, "--table", resetTable, "--handler-key", HANDLER, "--yes", "--page-size", "4", "--segments", "2"]);
+    const run = await runInProcess(["reset", "--endpoint", endpoint, "--table", resetTable, "--handler-key", HANDLER, "--yes", "--page-size", "4", "--segments", "2"]);
 
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -121,7 +119,7 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
     const after = await readWholeTable(client, resetTable);
     expect(after).toEqual(before.filter((item) => keysOf([item], HANDLER).length === 0));
 
-    const again = await runInProcess(["reset", "--endpoint", emulator.endpoint, "--table", resetTable, "--handler-key", HANDLER, "--yes"]);
+    const again = await runInProcess(["reset", "--endpoint", endpoint, "--table", resetTable, "--handler-key", HANDLER, "--yes"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("deleted 0 version items");
     expect(await readWholeTable(client, resetTable)).toEqual(after);
@@ -137,10 +135,10 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
     expect(stdout).toMatch(/^billing mode\s+PAY_PER_REQUEST$/m);
     // DynamoDB Local counts items and bytes at once; dynalite never does (AWS every six hours).
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
-    expect(Table?.ItemCount).toBe(countsItems ? seededItemCount({ fillers: 12 }) : 0);
+    expect(Table?.ItemCount).toBe(countsItems(emulator) ? seededItemCount({ fillers: 12 }) : 0);
     expect(Number(/^items\s+(\d+)/m.exec(stdout)?.[1])).toBe(Table?.ItemCount);
     expect(Number(/^size\s+.*\((\d+) bytes\)$/m.exec(stdout)?.[1])).toBe(Table?.TableSizeBytes);
-    expect(Table?.TableSizeBytes === 0).toBe(!countsItems);
+    expect(Table?.TableSizeBytes === 0).toBe(!countsItems(emulator));
 
     const json = await runInProcess(["check", ...common(), "--json"]);
     expect(json.code).toBe(0);
@@ -151,7 +149,7 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
       keySchemaMatches: true,
       billingMode: "PAY_PER_REQUEST",
       provisioned: null,
-      itemCount: countsItems ? seededItemCount({ fillers: 12 }) : 0,
+      itemCount: countsItems(emulator) ? seededItemCount({ fillers: 12 }) : 0,
     });
   });
 
@@ -172,14 +170,14 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
       }),
     );
 
-    const { code, stdout, stderr } = await runInProcess(["check", "--endpoint", emulator.endpoint, "--table", other]);
+    const { code, stdout, stderr } = await runInProcess(["check", "--endpoint", endpoint, "--table", other]);
 
     expect(code).toBe(4);
     expect(stdout).toMatch(/^key schema\s+HASH pk \(S\), RANGE sk \(S\) \(WRONG: expected HASH HandlerAndResource \(B\)\)$/m);
     expect(stdout).toMatch(/^billing mode\s+PROVISIONED \(5 read units, 3 write units\)$/m);
     expect(stderr).toContain(`table ${other} has key schema HASH pk (S), RANGE sk (S); the version table needs HASH HandlerAndResource (B)`);
     for (const command of [["versions"], ["reset", "--yes"]]) {
-      const refused = await runInProcess([...command, "--endpoint", emulator.endpoint, "--table", other, "--handler-key", HANDLER]);
+      const refused = await runInProcess([...command, "--endpoint", endpoint, "--table", other, "--handler-key", HANDLER]);
       expect(refused.code).toBe(4);
       expect(refused.stderr).toContain("the version table needs HASH HandlerAndResource (B)");
     }
@@ -190,7 +188,7 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
     const attributeNames = { key: "pk", version: "ver", token: "tok" };
     await createTable(client, named, { attributeNames });
     await new DynamoResourceRepository(client, HANDLER, named, { attributeNames }).storeResourceVersion(utf8.encode("acc-1"), encodeOffset(4));
-    const flags = ["--endpoint", emulator.endpoint, "--table", named];
+    const flags = ["--endpoint", endpoint, "--table", named];
 
     expect((await runInProcess(["check", ...flags])).code).toBe(4);
     expect((await runInProcess(["check", ...flags, "--key-attribute", "pk"])).code).toBe(0);
@@ -202,10 +200,10 @@ describeOnEmulators("the commands", ({ start, countsItems }) => {
   it("a missing table exits with 3 and is named, for every command", async () => {
     const missing = uniqueTable("cli-missing");
     for (const argv of [["check"], ["versions", "--handler-key", HANDLER], ["reset", "--handler-key", HANDLER, "--yes"]]) {
-      const { code, stdout, stderr } = await runInProcess([...argv, "--endpoint", emulator.endpoint, "--table", missing]);
+      const { code, stdout, stderr } = await runInProcess([...argv, "--endpoint", endpoint, "--table", missing]);
       expect(code).toBe(3);
       expect(stdout).toBe("");
-      expect(stderr).toContain(`projectionkit: table ${missing} not found at ${emulator.endpoint}`);
+      expect(stderr).toContain(`projectionkit: table ${missing} not found at ${endpoint}`);
     }
   });
 

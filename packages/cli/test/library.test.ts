@@ -1,9 +1,9 @@
 import type { DeleteItemCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
 import { DynamoResourceRepository, versionItemKey } from "@projectionkit/dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { deleteVersions, describeVersionTable, scanVersions, type VersionEntry } from "../src/index.ts";
-import { describeOnEmulators, type RunningEmulator } from "./support/emulator-matrix.ts";
+import { describeOnEmulators } from "../../../test/support/dynamodb-clients.js";
 import { HANDLER, keysOf, NEIGHBOUR, readWholeTable, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
 
 const utf8 = new TextEncoder();
@@ -25,21 +25,21 @@ function beforeDeleteOf(client: DynamoDBClient, key: Uint8Array, effect: () => P
   );
 }
 
-describeOnEmulators("scanVersions and deleteVersions", ({ start }) => {
-  let emulator: RunningEmulator;
+describeOnEmulators("scanVersions and deleteVersions", (emulator) => {
+  const client = emulator.client();
+  let endpoint: string;
 
   beforeAll(async () => {
-    emulator = await start();
+    endpoint = await emulator.endpoint();
   });
-  afterAll(() => emulator.stop());
 
-  const connect = (client: DynamoDBClient = emulator.createClient()) => ({ client, target: { endpoint: emulator.endpoint, region: "us-east-1" } });
+  const connect = (own: DynamoDBClient = emulator.client()) => ({ client: own, target: { endpoint, region: "us-east-1" } });
 
   it("a version advanced between the scan and its delete is kept and reported with its new version", async () => {
     const table = uniqueTable("lib-kept");
-    await seedVersionTable(emulator.client, table);
+    await seedVersionTable(client, table);
     const connection = connect();
-    const writer = new DynamoResourceRepository(emulator.client, HANDLER, table);
+    const writer = new DynamoResourceRepository(client, HANDLER, table);
     beforeDeleteOf(connection.client, versionItemKey(HANDLER, ACC_1), () => writer.storeResourceVersion(ACC_1, encodeOffset(3)));
 
     const summary = await deleteVersions(connection, table, HANDLER);
@@ -47,26 +47,26 @@ describeOnEmulators("scanVersions and deleteVersions", ({ start }) => {
     expect(summary.kept.map(({ entry, current }) => [Buffer.from(entry.resource).toString(), entry.version, current])).toEqual([["acc-1", encodeOffset(2), encodeOffset(3)]]);
     expect(summary).toMatchObject({ found: 4, deleted: 3, alreadyGone: 0, complete: true });
     expect(await writer.resourceVersion(ACC_1)).toEqual(encodeOffset(3));
-    expect(keysOf(await readWholeTable(emulator.client, table), HANDLER)).toEqual([Buffer.from(versionItemKey(HANDLER, ACC_1)).toString("hex")]);
+    expect(keysOf(await readWholeTable(client, table), HANDLER)).toEqual([Buffer.from(versionItemKey(HANDLER, ACC_1)).toString("hex")]);
   });
 
   it("an item deleted by someone else between the scan and its delete counts as already gone", async () => {
     const table = uniqueTable("lib-gone");
-    await seedVersionTable(emulator.client, table);
+    await seedVersionTable(client, table);
     const connection = connect();
-    const other = new DynamoResourceRepository(emulator.client, HANDLER, table);
+    const other = new DynamoResourceRepository(client, HANDLER, table);
     beforeDeleteOf(connection.client, versionItemKey(HANDLER, ACC_1), () => other.deleteResource(ACC_1));
 
     const summary = await deleteVersions(connection, table, HANDLER);
 
     expect(summary).toMatchObject({ found: 4, deleted: 3, alreadyGone: 1, kept: [], complete: true });
-    expect(keysOf(await readWholeTable(emulator.client, table), HANDLER)).toEqual([]);
+    expect(keysOf(await readWholeTable(client, table), HANDLER)).toEqual([]);
   });
 
   it("an abort stops it with exact counts (the delete in flight finishes, the rest waits), and a second call finishes the job", async () => {
     const table = uniqueTable("lib-abort");
-    await seedVersionTable(emulator.client, table, { handlerExtra: 16, fillers: 4 });
-    const before = await readWholeTable(emulator.client, table);
+    await seedVersionTable(client, table, { handlerExtra: 16, fillers: 4 });
+    const before = await readWholeTable(client, table);
     const handlerItems = keysOf(before, HANDLER).length;
     expect(handlerItems).toBe(20);
     const interrupt = new AbortController();
@@ -82,21 +82,21 @@ describeOnEmulators("scanVersions and deleteVersions", ({ start }) => {
 
     expect(first).toMatchObject({ deleted: 1, complete: false, kept: [] });
     expect(first.found).toBeGreaterThanOrEqual(1);
-    const middle = await readWholeTable(emulator.client, table);
+    const middle = await readWholeTable(client, table);
     expect(keysOf(middle, HANDLER)).toHaveLength(handlerItems - 1);
     expect(middle.length).toBe(before.length - 1);
 
     const second = await deleteVersions(connect(), table, HANDLER, { pageSize: 10 });
 
     expect(second).toMatchObject({ deleted: handlerItems - 1, complete: true, kept: [] });
-    const after = await readWholeTable(emulator.client, table);
+    const after = await readWholeTable(client, table);
     expect(after).toEqual(before.filter((item) => keysOf([item], HANDLER).length === 0));
     expect(keysOf(after, NEIGHBOUR)).toHaveLength(5);
   });
 
   it("an abort during a scan abandons the rest and resolves with what was found", async () => {
     const table = uniqueTable("lib-scan-abort");
-    await seedVersionTable(emulator.client, table, { handlerExtra: 16 });
+    await seedVersionTable(client, table, { handlerExtra: 16 });
     const interrupt = new AbortController();
     const received: VersionEntry[] = [];
 

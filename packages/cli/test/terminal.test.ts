@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emulatorEnvironment } from "./support/aws-environment.ts";
-import { describeOnEmulators, type RunningEmulator } from "./support/emulator-matrix.ts";
-import { HANDLER, seededItemCount, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
+import { describeOnEmulators } from "../../../test/support/dynamodb-clients.js";
+import { countsItems, HANDLER, seededItemCount, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
 import { latch, startInterposer, type Interposer } from "./support/interposer.ts";
 import { BIN, childEnvironment } from "./support/run-cli.ts";
 
@@ -53,7 +53,7 @@ const COUNT = /scanning \| 5 items read \(the table's item count, 0, is out of d
 /** Either (the summary after the listing also says "items read", but never "scanning"). */
 const ANY_PROGRESS = /scanning [[|]/;
 
-let emulator: RunningEmulator;
+let endpoint: string;
 let table: string;
 let folder: string;
 
@@ -71,7 +71,7 @@ async function heldScan(): Promise<{ proxy: Interposer; held: ReturnType<typeof 
   const held = latch();
   const release = latch();
   let scans = 0;
-  const proxy = await startInterposer(emulator.endpoint, async ({ operation }) => {
+  const proxy = await startInterposer(endpoint, async ({ operation }) => {
     if (operation === "Scan" && ++scans === 2) {
       held.open();
       await release.wait();
@@ -87,17 +87,17 @@ beforeAll(() => {
   }
 });
 
-describeOnEmulators("progress in a real terminal (tmux)", ({ start, countsItems }) => {
-  const progressLine = countsItems ? BAR : COUNT;
+describeOnEmulators("progress in a real terminal (tmux)", (emulator) => {
+  const progressLine = countsItems(emulator) ? BAR : COUNT;
 
   beforeAll(async () => {
     if (!tmuxInstalled) {
       return;
     }
-    emulator = await start();
+    endpoint = await emulator.endpoint();
     table = uniqueTable("pty");
     folder = await mkdtemp(join(tmpdir(), "projectionkit-cli-pty-"));
-    await seedVersionTable(emulator.client, table, { handlerExtra: 10, fillers: 10 });
+    await seedVersionTable(emulator.client(), table, { handlerExtra: 10, fillers: 10 });
     // The pane's shell inherits the tmux server's environment, which is this one.
     await run("tmux", ["-L", socket, "new-session", "-d", "-s", "cli", "-x", "160", "-y", "50", "sh"], {
       env: { ...childEnvironment(emulatorEnvironment()), TERM: "xterm-256color", PS1: "$ " },
@@ -107,7 +107,6 @@ describeOnEmulators("progress in a real terminal (tmux)", ({ start, countsItems 
   afterAll(async () => {
     if (tmuxInstalled) {
       await tmux("kill-server").catch(() => undefined);
-      await emulator.stop();
       await rm(folder, { recursive: true, force: true });
     }
   });
@@ -134,7 +133,7 @@ describeOnEmulators("progress in a real terminal (tmux)", ({ start, countsItems 
     }
   });
 
-  if (countsItems) {
+  if (countsItems(emulator)) {
     return; // the rest does not depend on the emulator: dynalite's run is enough
   }
 
@@ -163,7 +162,7 @@ describeOnEmulators("progress in a real terminal (tmux)", ({ start, countsItems 
     requireTmux(context);
     const stderrFile = join(folder, "stderr.txt");
     await tmux("send-keys", "-t", "cli", "clear", "Enter");
-    await tmux("send-keys", "-t", "cli", `'${process.execPath}' '${BIN}' versions --endpoint ${emulator.endpoint} --table ${table} --handler-key ${HANDLER} --page-size 5 2>'${stderrFile}' | cat; echo DONE`, "Enter");
+    await tmux("send-keys", "-t", "cli", `'${process.execPath}' '${BIN}' versions --endpoint ${endpoint} --table ${table} --handler-key ${HANDLER} --page-size 5 2>'${stderrFile}' | cat; echo DONE`, "Enter");
 
     const after = await waitForScreen((text) => /^DONE$/m.test(text), "the end of the command");
     expect(after).toMatch(/^14 resources of handler /m);

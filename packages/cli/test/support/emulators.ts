@@ -1,11 +1,3 @@
-// The one place the CLI's tests import the emulator harness from: when it moves to its own package,
-// this line is all that changes.
-export {
-  createDynamoDBLocalClient,
-  DYNAMODB_LOCAL_CREDENTIALS,
-  DYNAMODB_LOCAL_REGION,
-  startDynalite,
-  startDynamoDBLocal,
-  type Dynalite,
-  type DynamoDBLocal,
-} from "@projectionkit/dynamodb-testing";
+// The one place the CLI's tests import the emulator harness from (the emulator matrix is the
+// repository's, in test/support/dynamodb-clients.ts).
+export { DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION, startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";

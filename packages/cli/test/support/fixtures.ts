@@ -2,6 +2,7 @@ import { PutItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient }
 import { createEventScope, encodeOffset, streamEventVersions } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository, dynamoProjection, versionItemKey } from "@projectionkit/dynamodb";
 import { randomBytes } from "node:crypto";
+import type { TestEmulator } from "../../../../test/support/dynamodb-clients.js";
 
 const utf8 = new TextEncoder();
 
@@ -24,6 +25,14 @@ export const HANDLER_ROWS = [
   ["acc-2", "utf-8", "0", "offset"],
   ["6d792073747265616d", "hex", "18446744073709551615", "offset"], // "my stream": white space shows as hex
 ] as const;
+
+/**
+ * Whether the emulator keeps DescribeTable's ItemCount and TableSizeBytes up to date: DynamoDB Local
+ * counts at once, dynalite never does (AWS every six hours).
+ */
+export function countsItems(emulator: TestEmulator): boolean {
+  return emulator.name === "DynamoDB Local";
+}
 
 /** A table name no other test uses. */
 export function uniqueTable(prefix: string): string {

@@ -10,8 +10,8 @@ import {
 import { checkProperty, resolveConformanceSettings, settingsLabel } from "@projectionkit/conformance";
 import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
-import { describe, expect, it } from "vitest";
-import { uniqueTableName } from "../support/clients.js";
+import { expect, it } from "vitest";
+import { describeNeedingJava, emulatorForSuite, uniqueTableName } from "../support/clients.js";
 import {
   getInput,
   scenario,
@@ -21,7 +21,7 @@ import {
   type Scenario,
   type Step,
 } from "./differential-model.js";
-import { bothBackends, capture, createNamedTable, deleteTable, scanSorted, type Outcome } from "./support.js";
+import { capture, createNamedTable, deleteTable, scanSorted, type Outcome } from "./support.js";
 
 // The differential test: generated scenarios run step by step on the dynalite harness and on AWS's
 // DynamoDB Local 1.25.1, each on a fresh table with the same key schema; every step's outcome
@@ -30,7 +30,6 @@ import { bothBackends, capture, createNamedTable, deleteTable, scanSorted, type 
 // CONFORMANCE_PATH replay or deepen a run; a divergence prints the replay line.
 
 const settings = resolveConformanceSettings({ numRuns: 500 });
-const backends = bothBackends();
 
 type Request =
   | { readonly operation: "TransactWriteItems"; readonly input: TransactWriteItemsCommandInput; readonly replay?: boolean }
@@ -105,12 +104,17 @@ class Coverage {
   }
 }
 
-async function runScenario(generated: Scenario, coverage: Coverage): Promise<void> {
-  const [dynalite, local] = backends;
+/** The clients a scenario runs on: the harness, and the oracle. */
+interface Backends {
+  readonly dynalite: DynamoDBClient;
+  readonly local: DynamoDBClient;
+}
+
+async function runScenario({ dynalite, local }: Backends, generated: Scenario, coverage: Coverage): Promise<void> {
   const table = uniqueTableName("diff");
   // Tokens are per case (both servers remember them for 10 minutes), the same on both backends.
   const context: RequestContext = { table, shape: generated.shape, tokenPrefix: table.slice(-16) };
-  await Promise.all([createNamedTable(dynalite.client, table, context.shape), createNamedTable(local.client, table, context.shape)]);
+  await Promise.all([createNamedTable(dynalite, table, context.shape), createNamedTable(local, table, context.shape)]);
   try {
     const transactions: TransactWriteItemsCommandInput[] = [];
     for (const [index, step] of generated.steps.entries()) {
@@ -118,7 +122,7 @@ async function runScenario(generated: Scenario, coverage: Coverage): Promise<voi
       if (request === undefined) {
         continue;
       }
-      const [fromDynalite, fromLocal] = await Promise.all([send(dynalite.client, request), send(local.client, request)]);
+      const [fromDynalite, fromLocal] = await Promise.all([send(dynalite, request), send(local, request)]);
       coverage.add(fromLocal, request);
       if (!isDeepStrictEqual(normalize(fromDynalite), normalize(fromLocal))) {
         throw new Error(
@@ -127,14 +131,14 @@ async function runScenario(generated: Scenario, coverage: Coverage): Promise<voi
         );
       }
     }
-    const [itemsOfDynalite, itemsOfLocal] = await Promise.all([scanSorted(dynalite.client, table), scanSorted(local.client, table)]);
+    const [itemsOfDynalite, itemsOfLocal] = await Promise.all([scanSorted(dynalite, table), scanSorted(local, table)]);
     if (!isDeepStrictEqual(normalize(itemsOfDynalite), normalize(itemsOfLocal))) {
       throw new Error(
         `final contents diverge\ndynalite:       ${JSON.stringify(normalize(itemsOfDynalite))}\nDynamoDB Local: ${JSON.stringify(normalize(itemsOfLocal))}`,
       );
     }
   } finally {
-    await Promise.all([deleteTable(dynalite.client, table), deleteTable(local.client, table)]).catch(() => undefined);
+    await Promise.all([deleteTable(dynalite, table), deleteTable(local, table)]).catch(() => undefined);
   }
 }
 
@@ -157,14 +161,16 @@ function requestOf(context: RequestContext, step: Step, transactions: TransactWr
   }
 }
 
-describe(`dynalite harness against DynamoDB Local ${settingsLabel(settings)}`, () => {
+describeNeedingJava(`dynalite harness against DynamoDB Local ${settingsLabel(settings)}`, () => {
+  const backends: Backends = { dynalite: emulatorForSuite("dynalite").client(), local: emulatorForSuite("DynamoDB Local").client() };
+
   it(
     "generated transactions, replays, reads and single-item writes: same outcomes, same table contents",
     async () => {
       const coverage = new Coverage();
       await checkProperty(
         "dynalite transactions match DynamoDB Local",
-        fc.asyncProperty(scenario, (generated) => runScenario(generated, coverage)),
+        fc.asyncProperty(scenario, (generated) => runScenario(backends, generated, coverage)),
         settings,
       );
       if (process.env["PROJECTIONKIT_TIMINGS"] === "1") {

@@ -7,63 +7,8 @@ import {
   type CancellationReason,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { createServer } from "node:net";
-import { afterAll, beforeAll } from "vitest";
-import { localClient, uniqueTableName } from "../support/clients.js";
-
-/** An emulator the examples run against: the dynalite harness, or AWS's DynamoDB Local (the oracle). */
-export interface Backend {
-  readonly name: "dynalite" | "DynamoDB Local";
-  /** The client; usable from `beforeAll` on. */
-  readonly client: DynamoDBClient;
-}
-
-/**
- * Both backends for a test file: a dynalite harness of its own, and the shared DynamoDB Local of
- * the project's globalSetup. Call at the top level of the file (it registers beforeAll/afterAll).
- *
- * @returns the backends, dynalite first.
- *
- * @example
- * ```ts
- * const backends = bothBackends();
- * describe.each(backends)("$name", (backend) => { it("…", async () => { await backend.client.send(…); }); });
- * ```
- */
-export function bothBackends(): readonly [Backend, Backend] {
-  let dynalite: Dynalite | undefined;
-  let local: DynamoDBClient | undefined;
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    local = localClient();
-  });
-  afterAll(async () => {
-    local?.destroy();
-    await dynalite?.stop();
-  });
-  return [
-    {
-      name: "dynalite",
-      get client(): DynamoDBClient {
-        return required(dynalite, "dynalite").client;
-      },
-    },
-    {
-      name: "DynamoDB Local",
-      get client(): DynamoDBClient {
-        return required(local, "DynamoDB Local");
-      },
-    },
-  ];
-}
-
-function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) {
-    throw new Error(`${what} is used before beforeAll started it`);
-  }
-  return value;
-}
+import { uniqueTableName } from "../support/clients.js";
 
 /** The key schema of a test table. */
 export type KeyShape = "hash" | "composite";

@@ -1,24 +1,25 @@
-import { PutItemCommand, TransactGetItemsCommand, type TransactGetItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, TransactGetItemsCommand, type DynamoDBClient, type TransactGetItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { describe, expect, it } from "vitest";
-import { bothBackends, capture, createTable, key, type Backend } from "./support.js";
+import { describeOnEmulators } from "../support/clients.js";
+import { capture, createTable, key } from "./support.js";
 
 // Every example runs against the dynalite harness and against AWS's DynamoDB Local.
-const backends = bothBackends();
-
-function read(backend: Backend, input: TransactGetItemsCommandInput) {
-  return capture(backend.client.send(new TransactGetItemsCommand(input)));
+function read(client: DynamoDBClient, input: TransactGetItemsCommandInput) {
+  return capture(client.send(new TransactGetItemsCommand(input)));
 }
 
-describe.each(backends)("TransactGetItems on $name", (backend) => {
-  it("answers one entry per Get, in order, {} for an absent item, across tables", async () => {
-    const a = await createTable(backend.client, "tg-a");
-    const b = await createTable(backend.client, "tg-b");
-    const first = { pk: { S: "x" }, n: { N: "1" }, m: { M: { deep: { L: [{ S: "q" }, { N: "2" }] } } } };
-    await backend.client.send(new PutItemCommand({ TableName: a, Item: first }));
-    await backend.client.send(new PutItemCommand({ TableName: b, Item: { pk: { S: "x" }, s: { S: "in b" } } }));
+describeOnEmulators("TransactGetItems", (emulator) => {
+  const client = emulator.client();
 
-    const outcome = await read(backend, {
+  it("answers one entry per Get, in order, {} for an absent item, across tables", async () => {
+    const a = await createTable(client, "tg-a");
+    const b = await createTable(client, "tg-b");
+    const first = { pk: { S: "x" }, n: { N: "1" }, m: { M: { deep: { L: [{ S: "q" }, { N: "2" }] } } } };
+    await client.send(new PutItemCommand({ TableName: a, Item: first }));
+    await client.send(new PutItemCommand({ TableName: b, Item: { pk: { S: "x" }, s: { S: "in b" } } }));
+
+    const outcome = await read(client, {
       TransactItems: [
         { Get: { TableName: b, Key: key("x") } },
         { Get: { TableName: a, Key: key("absent") } },
@@ -33,12 +34,12 @@ describe.each(backends)("TransactGetItems on $name", (backend) => {
   });
 
   it("applies ProjectionExpression with ExpressionAttributeNames; no attribute left is an empty Item", async () => {
-    const table = await createTable(backend.client, "tg-projection");
-    await backend.client.send(
+    const table = await createTable(client, "tg-projection");
+    await client.send(
       new PutItemCommand({ TableName: table, Item: { pk: { S: "x" }, n: { N: "1" }, m: { M: { deep: { L: [{ S: "q" }, { N: "2" }] } } } } }),
     );
 
-    const outcome = await read(backend, {
+    const outcome = await read(client, {
       TransactItems: [
         { Get: { TableName: table, Key: key("x"), ProjectionExpression: "#n, m.deep[1], nothing", ExpressionAttributeNames: { "#n": "n" } } },
         { Get: { TableName: table, Key: key("y"), ProjectionExpression: "n" } },
@@ -46,27 +47,27 @@ describe.each(backends)("TransactGetItems on $name", (backend) => {
     });
     expect(outcome).toEqual({ ok: true, result: { Responses: [{ Item: { n: { N: "1" }, m: { M: { deep: { L: [{ N: "2" }] } } } } }, {}] } });
 
-    const nothing = await read(backend, { TransactItems: [{ Get: { TableName: table, Key: key("x"), ProjectionExpression: "nothing" } }] });
+    const nothing = await read(client, { TransactItems: [{ Get: { TableName: table, Key: key("x"), ProjectionExpression: "nothing" } }] });
     expect(nothing).toEqual({ ok: true, result: { Responses: [{ Item: {} }] } });
   });
 
   it("two Gets of one item are a ValidationException; more than 100 too", async () => {
-    const table = await createTable(backend.client, "tg-invalid");
+    const table = await createTable(client, "tg-invalid");
 
-    expect(await read(backend, { TransactItems: [{ Get: { TableName: table, Key: key("a") } }, { Get: { TableName: table, Key: key("a") } }] })).toEqual({
+    expect(await read(client, { TransactItems: [{ Get: { TableName: table, Key: key("a") } }, { Get: { TableName: table, Key: key("a") } }] })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Transaction request cannot include multiple operations on one item",
     });
     const gets = Array.from({ length: 101 }, (_, index) => ({ Get: { TableName: table, Key: key(`k${index}`) } }));
-    expect(await read(backend, { TransactItems: gets })).toEqual({
+    expect(await read(client, { TransactItems: gets })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Member must have length less than or equal to 100",
     });
-    const hundred = await read(backend, { TransactItems: gets.slice(0, 100) });
+    const hundred = await read(client, { TransactItems: gets.slice(0, 100) });
     expect(hundred.ok ? hundred.result.Responses : []).toHaveLength(100);
-    expect(await read(backend, { TransactItems: [] })).toEqual({
+    expect(await read(client, { TransactItems: [] })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
@@ -74,19 +75,19 @@ describe.each(backends)("TransactGetItems on $name", (backend) => {
   });
 
   it("a missing table is a ResourceNotFoundException; a key that does not fit is a TransactionCanceledException without reasons", async () => {
-    const table = await createTable(backend.client, "tg-errors");
+    const table = await createTable(client, "tg-errors");
 
-    expect(await read(backend, { TransactItems: [{ Get: { TableName: `${table}-nope`, Key: key("a") } }] })).toEqual({
+    expect(await read(client, { TransactItems: [{ Get: { TableName: `${table}-nope`, Key: key("a") } }] })).toEqual({
       ok: false,
       name: "ResourceNotFoundException",
       message: "Cannot do operations on a non-existent table",
     });
-    expect(await read(backend, { TransactItems: [{ Get: { TableName: table, Key: { pk: { N: "1" } } } }] })).toEqual({
+    expect(await read(client, { TransactItems: [{ Get: { TableName: table, Key: { pk: { N: "1" } } } }] })).toEqual({
       ok: false,
       name: "TransactionCanceledException",
       message: "One or more parameter values were invalid: Type mismatch for key",
     });
-    expect(await read(backend, { TransactItems: [{ Get: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
+    expect(await read(client, { TransactItems: [{ Get: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
       ok: false,
       name: "TransactionCanceledException",
       message: "The number of conditions on the keys is invalid",

@@ -7,38 +7,39 @@ import {
   ResourceNotFoundException,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  type DynamoDBClient,
   type TransactWriteItem,
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { uniqueTableName } from "../support/clients.js";
-import { bothBackends, capture, createTable, getItem, key, rejection, scanSorted, type Backend } from "./support.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
+import { capture, createTable, getItem, key, rejection, scanSorted } from "./support.js";
 
 // Every example runs against the dynalite harness and against AWS's DynamoDB Local: the
 // expectations are what DynamoDB Local 1.25.1 answers, so they hold for both.
-const backends = bothBackends();
-
 const CONDITION_FAILED = "The conditional request failed";
 
-function write(backend: Backend, input: TransactWriteItemsCommandInput) {
-  return capture(backend.client.send(new TransactWriteItemsCommand(input)));
+function write(client: DynamoDBClient, input: TransactWriteItemsCommandInput) {
+  return capture(client.send(new TransactWriteItemsCommand(input)));
 }
 
-async function put(backend: Backend, table: string, item: Record<string, unknown>): Promise<void> {
-  await backend.client.send(new PutItemCommand({ TableName: table, Item: item as never }));
+async function put(client: DynamoDBClient, table: string, item: Record<string, unknown>): Promise<void> {
+  await client.send(new PutItemCommand({ TableName: table, Item: item as never }));
 }
 
-describe.each(backends)("TransactWriteItems on $name", (backend) => {
+describeOnEmulators("TransactWriteItems", (emulator) => {
+  const client = emulator.client();
+
   it("applies Put, Update, Delete and ConditionCheck together, across two tables", async () => {
-    const orders = await createTable(backend.client, "tx-orders");
-    const totals = await createTable(backend.client, "tx-totals");
-    await put(backend, orders, { pk: { S: "old" } });
-    await put(backend, totals, { pk: { S: "all" }, n: { N: "1" } });
-    await put(backend, totals, { pk: { S: "limits" }, max: { N: "10" } });
+    const orders = await createTable(client, "tx-orders");
+    const totals = await createTable(client, "tx-totals");
+    await put(client, orders, { pk: { S: "old" } });
+    await put(client, totals, { pk: { S: "all" }, n: { N: "1" } });
+    await put(client, totals, { pk: { S: "limits" }, max: { N: "10" } });
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         { Put: { TableName: orders, Item: { pk: { S: "o1" }, qty: { N: "2" } }, ConditionExpression: "attribute_not_exists(pk)" } },
         { Update: { TableName: totals, Key: key("all"), UpdateExpression: "SET n = n + :q", ExpressionAttributeValues: { ":q": { N: "2" } } } },
@@ -48,17 +49,17 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
     });
 
     expect(outcome).toEqual({ ok: true, result: {} });
-    expect(await scanSorted(backend.client, orders)).toEqual([{ pk: { S: "o1" }, qty: { N: "2" } }]);
-    expect(await getItem(backend.client, totals, key("all"))).toEqual({ pk: { S: "all" }, n: { N: "3" } });
+    expect(await scanSorted(client, orders)).toEqual([{ pk: { S: "o1" }, qty: { N: "2" } }]);
+    expect(await getItem(client, totals, key("all"))).toEqual({ pk: { S: "all" }, n: { N: "3" } });
   });
 
   it("one failed condition cancels every action, with one reason per action in order", async () => {
-    const table = await createTable(backend.client, "tx-cancel");
-    await put(backend, table, { pk: { S: "a" }, n: { N: "1" } });
-    await put(backend, table, { pk: { S: "b" }, n: { N: "5" } });
-    const before = await scanSorted(backend.client, table);
+    const table = await createTable(client, "tx-cancel");
+    await put(client, table, { pk: { S: "a" }, n: { N: "1" } });
+    await put(client, table, { pk: { S: "b" }, n: { N: "5" } });
+    const before = await scanSorted(client, table);
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         { Put: { TableName: table, Item: { pk: { S: "new" } } } },
         { Update: { TableName: table, Key: key("a"), UpdateExpression: "SET n = :v", ConditionExpression: "n = :v", ExpressionAttributeValues: { ":v": { N: "9" } } } },
@@ -80,15 +81,15 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
         { Code: "ConditionalCheckFailed", Message: `${CONDITION_FAILED}.` },
       ],
     });
-    expect(await scanSorted(backend.client, table)).toEqual(before);
+    expect(await scanSorted(client, table)).toEqual(before);
   });
 
   it("ReturnValuesOnConditionCheckFailure ALL_OLD puts the stored item in the reason, if there is one", async () => {
-    const table = await createTable(backend.client, "tx-all-old");
+    const table = await createTable(client, "tx-all-old");
     const stored = { pk: { S: "a" }, n: { N: "1" }, tags: { SS: ["x", "y"] } };
-    await put(backend, table, stored);
+    await put(client, table, stored);
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         { Put: { TableName: table, Item: key("a"), ConditionExpression: "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
         { Delete: { TableName: table, Key: key("none"), ConditionExpression: "attribute_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
@@ -103,7 +104,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       { Code: "ConditionalCheckFailed", Message: `${CONDITION_FAILED}.` },
     ]);
 
-    const check = await write(backend, {
+    const check = await write(client, {
       TransactItems: [
         { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "n > :n", ExpressionAttributeValues: { ":n": { N: "1" } }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
       ],
@@ -112,10 +113,10 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
   });
 
   it("Update applies SET (arithmetic, if_not_exists), ADD and REMOVE, and creates a missing item", async () => {
-    const table = await createTable(backend.client, "tx-update");
-    await put(backend, table, { pk: { S: "a" }, n: { N: "10" }, gone: { S: "x" }, tags: { SS: ["x"] } });
+    const table = await createTable(client, "tx-update");
+    await put(client, table, { pk: { S: "a" }, n: { N: "10" }, gone: { S: "x" }, tags: { SS: ["x"] } });
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         {
           Update: {
@@ -131,7 +132,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
     });
 
     expect(outcome).toEqual({ ok: true, result: {} });
-    const a = await getItem(backend.client, table, key("a"));
+    const a = await getItem(client, table, key("a"));
     expect({ ...a, tags: { SS: [...(a?.["tags"]?.SS ?? [])].sort() } }).toEqual({
       pk: { S: "a" },
       n: { N: "9" },
@@ -139,14 +140,14 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       hits: { N: "1" },
       tags: { SS: ["x", "y"] },
     });
-    expect(await getItem(backend.client, table, key("b"))).toEqual({ pk: { S: "b" }, n: { N: "5" } });
+    expect(await getItem(client, table, key("b"))).toEqual({ pk: { S: "b" }, n: { N: "5" } });
   });
 
   it("an Update that cannot be applied answers its ValidationException, and nothing is written", async () => {
-    const table = await createTable(backend.client, "tx-bad-update");
-    await put(backend, table, { pk: { S: "a" }, s: { S: "text" } });
+    const table = await createTable(client, "tx-bad-update");
+    await put(client, table, { pk: { S: "a" }, s: { S: "text" } });
 
-    const addToString = await write(backend, {
+    const addToString = await write(client, {
       TransactItems: [
         { Put: { TableName: table, Item: key("new") } },
         { Update: { TableName: table, Key: key("a"), UpdateExpression: "ADD s :one", ExpressionAttributeValues: { ":one": { N: "1" } } } },
@@ -154,7 +155,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
     });
     expect(addToString).toMatchObject({ ok: false, name: "ValidationException", message: "An operand in the update expression has an incorrect data type" });
 
-    const missingOperand = await write(backend, {
+    const missingOperand = await write(client, {
       TransactItems: [
         { Update: { TableName: table, Key: key("b"), UpdateExpression: "SET x = nothing + :one", ExpressionAttributeValues: { ":one": { N: "1" } } } },
       ],
@@ -164,13 +165,13 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       name: "ValidationException",
       message: "The provided expression refers to an attribute that does not exist in the item",
     });
-    expect(await scanSorted(backend.client, table)).toEqual([{ pk: { S: "a" }, s: { S: "text" } }]);
+    expect(await scanSorted(client, table)).toEqual([{ pk: { S: "a" }, s: { S: "text" } }]);
   });
 
   it("errors arrive as the AWS SDK's exception classes, with their fields", async () => {
-    const table = await createTable(backend.client, "tx-sdk-errors");
-    await put(backend, table, { pk: { S: "a" }, n: { N: "1" } });
-    const send = (input: TransactWriteItemsCommandInput) => rejection(backend.client.send(new TransactWriteItemsCommand(input)));
+    const table = await createTable(client, "tx-sdk-errors");
+    await put(client, table, { pk: { S: "a" }, n: { N: "1" } });
+    const send = (input: TransactWriteItemsCommandInput) => rejection(client.send(new TransactWriteItemsCommand(input)));
 
     const canceled = await send({
       TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "n > :n", ExpressionAttributeValues: { ":n": { N: "5" } }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } }],
@@ -183,7 +184,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
     });
 
     expect(await send({ TransactItems: [{ Put: { TableName: `${table}-nope`, Item: key("a") } }] })).toBeInstanceOf(ResourceNotFoundException);
-    await backend.client.send(new TransactWriteItemsCommand({ ClientRequestToken: `sdk-${table.slice(-16)}`, TransactItems: [{ Put: { TableName: table, Item: key("b") } }] }));
+    await client.send(new TransactWriteItemsCommand({ ClientRequestToken: `sdk-${table.slice(-16)}`, TransactItems: [{ Put: { TableName: table, Item: key("b") } }] }));
     expect(
       await send({ ClientRequestToken: `sdk-${table.slice(-16)}`, TransactItems: [{ Put: { TableName: table, Item: key("c") } }] }),
     ).toBeInstanceOf(IdempotentParameterMismatchException);
@@ -194,7 +195,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
 
   it("keeps a global secondary index up to date", async () => {
     const table = uniqueTableName("tx-gsi");
-    await backend.client.send(
+    await client.send(
       new CreateTableCommand({
         TableName: table,
         AttributeDefinitions: [
@@ -208,9 +209,9 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
-    await put(backend, table, { pk: { S: "a" }, status: { S: "open" } });
+    await put(client, table, { pk: { S: "a" }, status: { S: "open" } });
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         { Put: { TableName: table, Item: { pk: { S: "b" }, status: { S: "open" } } } },
         { Update: { TableName: table, Key: key("a"), UpdateExpression: "SET #s = :done", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":done": { S: "done" } } } },
@@ -219,7 +220,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
     expect(outcome).toEqual({ ok: true, result: {} });
 
     const byStatus = async (status: string) => {
-      const { Items } = await backend.client.send(
+      const { Items } = await client.send(
         new QueryCommand({ TableName: table, IndexName: "by-status", KeyConditionExpression: "#s = :s", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":s": { S: status } } }),
       );
       return (Items ?? []).map((item) => item["pk"]?.S).sort();
@@ -229,21 +230,21 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
   });
 
   it("more than 100 actions is a ValidationException; 100 are fine", async () => {
-    const table = await createTable(backend.client, "tx-limit");
+    const table = await createTable(client, "tx-limit");
     const puts = (count: number): TransactWriteItem[] =>
       Array.from({ length: count }, (_, index) => ({ Put: { TableName: table, Item: key(`k${index}`) } }));
 
-    expect(await write(backend, { TransactItems: puts(101) })).toEqual({
+    expect(await write(client, { TransactItems: puts(101) })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Member must have length less than or equal to 100",
     });
-    expect(await write(backend, { TransactItems: puts(100) })).toEqual({ ok: true, result: {} });
-    expect(await scanSorted(backend.client, table)).toHaveLength(100);
+    expect(await write(client, { TransactItems: puts(100) })).toEqual({ ok: true, result: {} });
+    expect(await scanSorted(client, table)).toHaveLength(100);
   });
 
   it("more than 4 MB is a ValidationException naming the payload size; exactly 4 MB is fine", async () => {
-    const table = await createTable(backend.client, "tx-payload");
+    const table = await createTable(client, "tx-payload");
     // Item size = attribute names + values: "pk" + "kNN" + "v" + value = 6 + value length.
     const puts = (total: number): TransactWriteItem[] => {
       const items: TransactWriteItem[] = [];
@@ -255,21 +256,21 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       return items;
     };
 
-    expect(await write(backend, { TransactItems: puts(4 * 1024 * 1024 + 1) })).toEqual({
+    expect(await write(client, { TransactItems: puts(4 * 1024 * 1024 + 1) })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Transaction payload size cannot exceed 4MB. Payload Size: 4194305",
     });
-    expect(await write(backend, { TransactItems: puts(4 * 1024 * 1024) })).toEqual({ ok: true, result: {} });
+    expect(await write(client, { TransactItems: puts(4 * 1024 * 1024) })).toEqual({ ok: true, result: {} });
   });
 
   it("two actions on one item are a ValidationException (a ConditionCheck counts; 1.0 and 1 are one key)", async () => {
-    const table = await createTable(backend.client, "tx-dup", "composite");
+    const table = await createTable(client, "tx-dup", "composite");
     const duplicate = "Transaction request cannot include multiple operations on one item";
 
     // DynamoDB Local normalises the numbers of a Put's item but compares other keys as written
     // (Put 1 + Delete 1.0 passes there); dynalite's keys are normalised everywhere.
-    const sameNumber = await write(backend, {
+    const sameNumber = await write(client, {
       TransactItems: [
         { Put: { TableName: table, Item: { pk: { S: "a" }, sk: { N: "1.0" } } } },
         { Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } },
@@ -277,23 +278,23 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
     });
     expect(sameNumber).toEqual({ ok: false, name: "ValidationException", message: duplicate });
 
-    const withCheck = await write(backend, {
+    const withCheck = await write(client, {
       TransactItems: [
         { ConditionCheck: { TableName: table, Key: { pk: { S: "b" }, sk: { N: "2" } }, ConditionExpression: "attribute_not_exists(pk)" } },
         { Put: { TableName: table, Item: { pk: { S: "b" }, sk: { N: "2" } } } },
       ],
     });
     expect(withCheck).toEqual({ ok: false, name: "ValidationException", message: duplicate });
-    expect(await scanSorted(backend.client, table)).toEqual([]);
+    expect(await scanSorted(client, table)).toEqual([]);
   });
 
   it("actions run in order and see the earlier ones' writes; a repeated item whose condition fails is a cancellation", async () => {
     // DynamoDB Local notices a second action on an item only when that action's condition holds,
     // and evaluates the condition against the item as the earlier actions left it.
-    const table = await createTable(backend.client, "tx-order");
-    await put(backend, table, { pk: { S: "a" }, n: { N: "1" } });
+    const table = await createTable(client, "tx-order");
+    await put(client, table, { pk: { S: "a" }, n: { N: "1" } });
 
-    const seesPut = await write(backend, {
+    const seesPut = await write(client, {
       TransactItems: [
         { Update: { TableName: table, Key: key("a"), UpdateExpression: "SET n = :five", ExpressionAttributeValues: { ":five": { N: "5" } } } },
         {
@@ -313,7 +314,7 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       reasons: [{ Code: "None" }, { Code: "ConditionalCheckFailed", Message: `${CONDITION_FAILED}.`, Item: { pk: { S: "a" }, n: { N: "5" } } }],
     });
 
-    const failedFirst = await write(backend, {
+    const failedFirst = await write(client, {
       TransactItems: [
         { Put: { TableName: table, Item: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
         { Delete: { TableName: table, Key: key("a") } },
@@ -324,14 +325,14 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       name: "TransactionCanceledException",
       reasons: [{ Code: "ConditionalCheckFailed", Message: CONDITION_FAILED }, { Code: "None" }],
     });
-    expect(await scanSorted(backend.client, table)).toEqual([{ pk: { S: "a" }, n: { N: "1" } }]);
+    expect(await scanSorted(client, table)).toEqual([{ pk: { S: "a" }, n: { N: "1" } }]);
   });
 
   it("a missing table is a ResourceNotFoundException, before any condition is looked at", async () => {
-    const table = await createTable(backend.client, "tx-missing");
-    await put(backend, table, key("a"));
+    const table = await createTable(client, "tx-missing");
+    await put(client, table, key("a"));
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
         { Put: { TableName: `${table}-nope`, Item: key("a") } },
@@ -342,36 +343,36 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
   });
 
   it("an empty list, an action with two operations and an action with none are ValidationExceptions", async () => {
-    const table = await createTable(backend.client, "tx-shape");
+    const table = await createTable(client, "tx-shape");
 
-    expect(await write(backend, { TransactItems: [] })).toEqual({
+    expect(await write(client, { TransactItems: [] })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
     });
     expect(
-      await write(backend, { TransactItems: [{ Put: { TableName: table, Item: key("a") }, Delete: { TableName: table, Key: key("b") } }] }),
+      await write(client, { TransactItems: [{ Put: { TableName: table, Item: key("a") }, Delete: { TableName: table, Key: key("b") } }] }),
     ).toEqual({ ok: false, name: "ValidationException", message: "TransactItems can only contain one of Check, Put, Update or Delete" });
-    expect(await write(backend, { TransactItems: [{ Put: { TableName: table, Item: key("a") } }, {}] })).toEqual({
+    expect(await write(client, { TransactItems: [{ Put: { TableName: table, Item: key("a") } }, {}] })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request",
     });
     expect(
-      await write(backend, { TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a") } as never }] }),
+      await write(client, { TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a") } as never }] }),
     ).toEqual({
       ok: false,
       name: "ValidationException",
       message: "Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
     });
-    expect(await scanSorted(backend.client, table)).toEqual([]);
+    expect(await scanSorted(client, table)).toEqual([]);
   });
 
   it("keys that do not fit the schema: wrong type is a ValidationError reason, a missing key attribute a ValidationException", async () => {
-    const table = await createTable(backend.client, "tx-keys");
-    await put(backend, table, key("a"));
+    const table = await createTable(client, "tx-keys");
+    await put(client, table, key("a"));
 
-    const wrongType = await write(backend, {
+    const wrongType = await write(client, {
       TransactItems: [
         { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
         { Delete: { TableName: table, Key: { pk: { N: "1" } } } },
@@ -386,12 +387,12 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
       ],
     });
 
-    expect(await write(backend, { TransactItems: [{ Put: { TableName: table, Item: { other: { S: "x" } } } }] })).toEqual({
+    expect(await write(client, { TransactItems: [{ Put: { TableName: table, Item: { other: { S: "x" } } } }] })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "One of the required keys was not given a value",
     });
-    expect(await write(backend, { TransactItems: [{ Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
+    expect(await write(client, { TransactItems: [{ Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
       ok: false,
       name: "ValidationException",
       message: "The number of conditions on the keys is invalid",
@@ -399,10 +400,10 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
   });
 
   it("an Update of a key attribute cancels the transaction with that one reason", async () => {
-    const table = await createTable(backend.client, "tx-key-update");
-    await put(backend, table, key("a"));
+    const table = await createTable(client, "tx-key-update");
+    await put(client, table, key("a"));
 
-    const outcome = await write(backend, {
+    const outcome = await write(client, {
       TransactItems: [
         { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
         { Update: { TableName: table, Key: key("b"), UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "c" } } } },
@@ -419,34 +420,34 @@ describe.each(backends)("TransactWriteItems on $name", (backend) => {
   });
 
   it("ClientRequestToken: the same request again succeeds without applying twice; another request is refused", async () => {
-    const table = await createTable(backend.client, "tx-token");
+    const table = await createTable(client, "tx-token");
     const token = `token-${table.slice(-16)}`;
     const increment: TransactWriteItemsCommandInput = {
       ClientRequestToken: token,
       TransactItems: [{ Update: { TableName: table, Key: key("a"), UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": { N: "1" } } } }],
     };
 
-    expect(await write(backend, increment)).toEqual({ ok: true, result: {} });
-    expect(await write(backend, increment)).toEqual({ ok: true, result: {} });
-    expect(await getItem(backend.client, table, key("a"))).toEqual({ pk: { S: "a" }, n: { N: "1" } });
+    expect(await write(client, increment)).toEqual({ ok: true, result: {} });
+    expect(await write(client, increment)).toEqual({ ok: true, result: {} });
+    expect(await getItem(client, table, key("a"))).toEqual({ pk: { S: "a" }, n: { N: "1" } });
 
-    const other = await write(backend, { ClientRequestToken: token, TransactItems: [{ Put: { TableName: table, Item: key("b") } }] });
+    const other = await write(client, { ClientRequestToken: token, TransactItems: [{ Put: { TableName: table, Item: key("b") } }] });
     expect(other).toMatchObject({ ok: false, name: "IdempotentParameterMismatchException" });
-    expect(await getItem(backend.client, table, key("b"))).toBeUndefined();
+    expect(await getItem(client, table, key("b"))).toBeUndefined();
   });
 
   it("ClientRequestToken: a cancelled transaction leaves no token behind", async () => {
-    const table = await createTable(backend.client, "tx-token-cancel");
-    await put(backend, table, key("a"));
+    const table = await createTable(client, "tx-token-cancel");
+    await put(client, table, key("a"));
     const token = `cancel-${table.slice(-16)}`;
 
-    const failing = await write(backend, {
+    const failing = await write(client, {
       ClientRequestToken: token,
       TransactItems: [{ Put: { TableName: table, Item: key("a"), ConditionExpression: "attribute_not_exists(pk)" } }],
     });
     expect(failing).toMatchObject({ ok: false, name: "TransactionCanceledException" });
 
-    const next = await write(backend, { ClientRequestToken: token, TransactItems: [{ Put: { TableName: table, Item: key("b") } }] });
+    const next = await write(client, { ClientRequestToken: token, TransactItems: [{ Put: { TableName: table, Item: key("b") } }] });
     expect(next).toEqual({ ok: true, result: {} });
   });
 });

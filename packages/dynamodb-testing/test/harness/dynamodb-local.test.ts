@@ -7,7 +7,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import { createServer } from "node:net";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
+import { describeNeedingJava } from "../support/clients.js";
 
 const started: DynamoDBLocal[] = [];
 afterAll(async () => {
@@ -48,7 +49,7 @@ async function canListen(port: number): Promise<boolean> {
   });
 }
 
-describe("startDynamoDBLocal", () => {
+describeNeedingJava("startDynamoDBLocal", () => {
   it("starts a real DynamoDB Local: CreateTable, PutItem, GetItem round-trip", async () => {
     const ddb = await start();
     expect(ddb.endpoint).toBe(`http://127.0.0.1:${ddb.port}`);

@@ -9,7 +9,8 @@ import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeNeedingJava, emulatorForSuite } from "../support/clients.js";
 
 let scratch: string;
 beforeAll(async () => {
@@ -95,42 +96,6 @@ describe("startDynamoDBLocal failures", () => {
     await expect(readdir(cacheDirectory)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
-  it("an abort while java starts kills it and rejects with the reason", async () => {
-    const controller = new AbortController();
-    const reason = new Error("aborted during start");
-    setTimeout(() => controller.abort(reason), 300);
-    const before = Date.now();
-    const error = await rejection(startDynamoDBLocal({ signal: controller.signal }));
-    expect(error).toBe(reason);
-    expect(Date.now() - before).toBeLessThan(5_000);
-  });
-
-  it("a given port that another DynamoDB Local holds is not mistaken for a started instance", async () => {
-    // The shared emulator answers on this port; a naive readiness check would accept it.
-    const port = Number(new URL(inject("dynamodbLocalEndpoint")).port);
-    const error = await rejection(startDynamoDBLocal({ port }));
-    expect(isProjectionKitError(error, "ERR_DYNAMODB_LOCAL_START_FAILED")).toBe(true);
-    const failed = error as DynamoDBLocalStartFailedError;
-    expect(failed.port).toBe(port);
-    expect(failed.message).toContain(`port ${port} is already in use`);
-    expect(failed.output).toMatch(/Failed to bind|Address already in use/);
-    expect(failed.message).toContain(failed.output);
-  });
-
-  it("a given port that a plain TCP server holds fails fast with java's output", async () => {
-    const server = createServer();
-    const port = await new Promise<number>((resolve) =>
-      server.listen(0, () => resolve((server.address() as { port: number }).port)),
-    );
-    try {
-      const error = await rejection(startDynamoDBLocal({ port }));
-      expect(isProjectionKitError(error, "ERR_DYNAMODB_LOCAL_START_FAILED")).toBe(true);
-      expect((error as DynamoDBLocalStartFailedError).output).toContain("Address already in use");
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-
   it.skipIf(process.platform === "win32")("java exiting early gives ERR_DYNAMODB_LOCAL_START_FAILED with its exit code and last output", async () => {
     const javaPath = join(scratch, "crashing-java");
     await writeFile(javaPath, '#!/bin/sh\necho "Error: Could not create the Java Virtual Machine." >&2\nexit 3\n');
@@ -158,5 +123,46 @@ describe("startDynamoDBLocal failures", () => {
     const { readFile } = await import("node:fs/promises");
     const pid = Number((await readFile(pidFile, "utf8")).trim());
     expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+  });
+});
+
+// These start java for real.
+describeNeedingJava("startDynamoDBLocal failures once java runs", () => {
+  const shared = emulatorForSuite("DynamoDB Local");
+
+  it("an abort while java starts kills it and rejects with the reason", async () => {
+    const controller = new AbortController();
+    const reason = new Error("aborted during start");
+    setTimeout(() => controller.abort(reason), 300);
+    const before = Date.now();
+    const error = await rejection(startDynamoDBLocal({ signal: controller.signal }));
+    expect(error).toBe(reason);
+    expect(Date.now() - before).toBeLessThan(5_000);
+  });
+
+  it("a given port that another DynamoDB Local holds is not mistaken for a started instance", async () => {
+    // The shared emulator answers on this port; a naive readiness check would accept it.
+    const port = Number(new URL(await shared.endpoint()).port);
+    const error = await rejection(startDynamoDBLocal({ port }));
+    expect(isProjectionKitError(error, "ERR_DYNAMODB_LOCAL_START_FAILED")).toBe(true);
+    const failed = error as DynamoDBLocalStartFailedError;
+    expect(failed.port).toBe(port);
+    expect(failed.message).toContain(`port ${port} is already in use`);
+    expect(failed.output).toMatch(/Failed to bind|Address already in use/);
+    expect(failed.message).toContain(failed.output);
+  });
+
+  it("a given port that a plain TCP server holds fails fast with java's output", async () => {
+    const server = createServer();
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, () => resolve((server.address() as { port: number }).port)),
+    );
+    try {
+      const error = await rejection(startDynamoDBLocal({ port }));
+      expect(isProjectionKitError(error, "ERR_DYNAMODB_LOCAL_START_FAILED")).toBe(true);
+      expect((error as DynamoDBLocalStartFailedError).output).toContain("Address already in use");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,34 +1,34 @@
 import type { DynamoDBClient, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { createEventScope, decodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { injectFault, logRequests, serviceException } from "../support/faults.js";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 
-const setup = localClient();
-const versions = uniqueTableName("ambiguous");
-const model = uniqueTableName("ambiguousmodel");
-const scope = createEventScope();
-let counter = 0;
+describeOnEmulators("D8 ambiguous commits", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("ambiguous");
+  const model = uniqueTableName("ambiguousmodel");
+  const scope = createEventScope();
+  let counter = 0;
 
-beforeAll(async () => {
-  await createTable(setup, versions);
-  await createReadModel(setup, model);
-});
+  beforeAll(async () => {
+    await createTable(setup, versions);
+    await createReadModel(setup, model);
+  });
 
-function worker(client: DynamoDBClient = localClient()) {
-  return { client, projection: dynamoProjection(client, versions, ledgerHandler(model)) };
-}
+  function worker(client: DynamoDBClient = emulator.client()) {
+    return { client, projection: dynamoProjection(client, versions, ledgerHandler(model)) };
+  }
 
-function nextStream(): string {
-  counter++;
-  return `acc-${counter}`;
-}
+  function nextStream(): string {
+    counter++;
+    return `acc-${counter}`;
+  }
 
-const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
+  const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
 
-describe("D8 ambiguous commits", () => {
   it("D8: transaction path: the commit lands, the response is lost once; the call resolves true and the event shows once", async () => {
     const { client, projection } = worker();
     const log = logRequests(client);
@@ -77,7 +77,7 @@ describe("D8 ambiguous commits", () => {
   });
 
   it("D8: with the SDK's own retries (maxAttempts 3) a lost response is also resolved, on both paths", async () => {
-    const client = localClient({ maxAttempts: 3 });
+    const client = emulator.client({ maxAttempts: 3 });
     const { projection } = worker(client);
     const stream = nextStream();
     const first = streamEventVersions(stream, 0);
@@ -102,7 +102,7 @@ describe("D8 ambiguous commits", () => {
   });
 
   it("D8: responses lost on every attempt end in AmbiguousCommitError after maxCommitAttempts, not in a false", async () => {
-    const client = localClient();
+    const client = emulator.client();
     const log = logRequests(client);
     const projection = dynamoProjection(client, versions, ledgerHandler(model), { maxCommitAttempts: 2 });
     injectFault(client, { command: "TransactWriteItemsCommand", when: "before", times: 2 });

@@ -1,34 +1,13 @@
-import type { DynamoDBClient, TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions, type BatchDelivery, type BatchResult } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler, type EventDelivery } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { afterRequest, injectFault, logRequests, type RequestLog } from "../support/faults.js";
 import { configureLedger, createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 
-// Batches with and without coalescing (B1–B3, D10, D16) on both emulators: AWS's DynamoDB Local and
-// the dynalite harness. Write requests are counted on the wire with client middleware.
-
-let dynalite: Dynalite | undefined;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-
-afterAll(async () => {
-  await dynalite?.stop();
-});
-
-function runningDynalite(): Dynalite {
-  if (dynalite === undefined) throw new Error("dynalite is not started yet (beforeAll did not run or failed)");
-  return dynalite;
-}
-
-const backends = [
-  { name: "DynamoDB Local", newClient: (config: { maxAttempts?: number } = {}) => localClient(config) },
-  { name: "dynalite", newClient: (config: { maxAttempts?: number } = {}) => runningDynalite().createClient(config) },
-];
+// Batches with and without coalescing (B1–B3, D10, D16). Write requests are counted on the wire
+// with client middleware.
 
 const WRITE_COMMANDS = ["TransactWriteItemsCommand", "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"];
 const writeRequests = (log: RequestLog) => log.commands.filter((command) => WRITE_COMMANDS.includes(command)).length;
@@ -97,14 +76,12 @@ function stoppedVersion(result: BatchResult): bigint | undefined {
   return result.stopped?.reason === "conflict" && result.stopped.storedVersion !== undefined ? decodeOffset(result.stopped.storedVersion) : undefined;
 }
 
-describe.each(backends)("batches on $name", (backend) => {
-  let setup: DynamoDBClient;
-  let versions: string;
+describeOnEmulators("batches", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("batches");
   let counter = 0;
 
   beforeAll(async () => {
-    setup = backend.newClient();
-    versions = uniqueTableName("batches");
     await createTable(setup, versions);
   });
 
@@ -113,7 +90,7 @@ describe.each(backends)("batches on $name", (backend) => {
     counter++;
     const model = uniqueTableName(`batchmodel${counter}`);
     await createReadModel(setup, model);
-    const client = backend.newClient(config);
+    const client = emulator.client(config);
     const log = logRequests(client);
     const stream = `acc-${counter}`;
     return { model, client, log, stream, resource: bytes(stream), projection: dynamoProjection(client, versions, handler(model), options) };
@@ -209,7 +186,7 @@ describe.each(backends)("batches on $name", (backend) => {
     { mode: "one transaction per event", coalesce: false, count: 12, secondFrom: 1 },
   ])("B3: two batchers racing on one resource never both apply a delivery ($mode)", async ({ coalesce, count, secondFrom }) => {
     const { projection, client, model, stream, resource } = await fixture((m) => (coalesce ? coalescingLedger(m) : ledgerHandler(m)));
-    const rival = dynamoProjection(backend.newClient(), versions, coalesce ? coalescingLedger(model) : ledgerHandler(model));
+    const rival = dynamoProjection(emulator.client(), versions, coalesce ? coalescingLedger(model) : ledgerHandler(model));
     const all = deposits(stream, count);
     // Right after the first batcher's first commit, the second starts on the rest: both now send
     // the request that starts at `secondFrom`.

@@ -1,37 +1,37 @@
 import type { TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { createEventScope, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository, type RequestDecorators } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
 import { createReadModel, LEDGER_KEY, ledgerHandler, type LedgerEvent } from "../support/ledger.js";
 
-const setup = localClient();
-const versions = uniqueTableName("decorated");
-const model = uniqueTableName("decoratedmodel");
-const scope = createEventScope();
-let counter = 0;
+describeOnEmulators("D11 decorators", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("decorated");
+  const model = uniqueTableName("decoratedmodel");
+  const scope = createEventScope();
+  let counter = 0;
 
-beforeAll(async () => {
-  await createTable(setup, versions);
-  await createReadModel(setup, model);
-});
+  beforeAll(async () => {
+    await createTable(setup, versions);
+    await createReadModel(setup, model);
+  });
 
-function decorated(decorators: RequestDecorators) {
-  counter++;
-  const client = localClient();
-  const log = logRequests(client);
-  return {
-    log,
-    stream: `decorated-${counter}`,
-    projection: dynamoProjection(client, versions, ledgerHandler(model), { decorators }),
-    repository: new DynamoResourceRepository(client, LEDGER_KEY, versions, { decorators }),
-  };
-}
+  function decorated(decorators: RequestDecorators) {
+    counter++;
+    const client = emulator.client();
+    const log = logRequests(client);
+    return {
+      log,
+      stream: `decorated-${counter}`,
+      projection: dynamoProjection(client, versions, ledgerHandler(model), { decorators }),
+      repository: new DynamoResourceRepository(client, LEDGER_KEY, versions, { decorators }),
+    };
+  }
 
-const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
+  const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
 
-describe("D11 decorators", () => {
   it("D11: each operation's decorators run in order on the built input; later ones see earlier ones' changes", async () => {
     const seen: string[] = [];
     const { projection, repository, log, stream } = decorated({

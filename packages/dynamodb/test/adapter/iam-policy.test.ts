@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { CreateTableCommand, DeleteTableCommand, type TransactWriteItem, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createEventScope, encodeOffset } from "@projectionkit/core";
 import { createTable, deleteTable, dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
 import { HANDLER_KEY, itemsHandler } from "../support/world.js";
 
@@ -37,11 +37,13 @@ function authorisedActions(command: string, input: unknown): Array<readonly [str
   return [[`dynamodb:${operation}`, (input as { TableName: string }).TableName]];
 }
 
-describe("least privilege: the adapter sends only what the README's IAM policy allows", () => {
+describeOnEmulators("least privilege: the adapter sends only what the README's IAM policy allows", (emulator) => {
+
+
   it("every call of the adapter, recorded on the wire, is allowed by the policy, and every action the policy lists is used", async () => {
-    const client = localClient();
+    const client = emulator.client();
     const log = logRequests(client);
-    const setup = localClient();
+    const setup = emulator.client();
     const versions = uniqueTableName("iam-versions");
     const model = uniqueTableName("iam-balances");
     const scope = createEventScope();

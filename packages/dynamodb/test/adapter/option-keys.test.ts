@@ -1,7 +1,7 @@
 import { createCompactScope, createEventScope, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
 import { configureLedger, LEDGER_KEY, type LedgerEvent } from "../support/ledger.js";
 
@@ -9,42 +9,42 @@ import { configureLedger, LEDGER_KEY, type LedgerEvent } from "../support/ledger
 // ERR_INVALID_ARGUMENT naming it and the key it probably meant, before any request and before the
 // projection's own code runs. A misspelt `signal` must never become a call that cannot be cancelled.
 
-const setup = localClient();
-const versions = uniqueTableName("optionkeys");
-const scope = createEventScope();
+describeOnEmulators("E2: unknown per-call option keys on the DynamoDB adapter", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("optionkeys");
+  const scope = createEventScope();
 
-beforeAll(async () => {
-  await createTable(setup, versions);
-});
-
-function fixture() {
-  const client = localClient();
-  const log = logRequests(client);
-  const calls: string[] = [];
-  const projection = dynamoProjection<LedgerEvent>(client, versions, {
-    configure: configureLedger,
-    handleEvent: (_scope, event) => {
-      calls.push(`handleEvent ${event.id}`);
-      return [];
-    },
-    handleEvents: (run) => {
-      calls.push(`handleEvents ${run.length}`);
-      return [];
-    },
-    compact: async () => {
-      calls.push("compact");
-    },
+  beforeAll(async () => {
+    await createTable(setup, versions);
   });
-  const repository = new DynamoResourceRepository(client, LEDGER_KEY, versions);
-  return { log, calls, projection, repository };
-}
 
-const { resource, current, next } = streamEventVersions("options-1", 0);
-const event: LedgerEvent = { type: "Noted", id: "n0" };
-const delivery = { current, next, event, scope };
-const misspelt = { sigal: new AbortController().signal } as never;
+  function fixture() {
+    const client = emulator.client();
+    const log = logRequests(client);
+    const calls: string[] = [];
+    const projection = dynamoProjection<LedgerEvent>(client, versions, {
+      configure: configureLedger,
+      handleEvent: (_scope, event) => {
+        calls.push(`handleEvent ${event.id}`);
+        return [];
+      },
+      handleEvents: (run) => {
+        calls.push(`handleEvents ${run.length}`);
+        return [];
+      },
+      compact: async () => {
+        calls.push("compact");
+      },
+    });
+    const repository = new DynamoResourceRepository(client, LEDGER_KEY, versions);
+    return { log, calls, projection, repository };
+  }
 
-describe("E2: unknown per-call option keys on the DynamoDB adapter", () => {
+  const { resource, current, next } = streamEventVersions("options-1", 0);
+  const event: LedgerEvent = { type: "Noted", id: "n0" };
+  const delivery = { current, next, event, scope };
+  const misspelt = { sigal: new AbortController().signal } as never;
+
   const calls = [
     ["projection.handleEvent", ({ projection }: ReturnType<typeof fixture>) => projection.handleEvent(resource, current, next, scope, event, misspelt)],
     ["projection.handleEventBatch", ({ projection }: ReturnType<typeof fixture>) => projection.handleEventBatch(resource, [delivery, { ...streamEventVersions("options-1", 1), event, scope }], misspelt)],

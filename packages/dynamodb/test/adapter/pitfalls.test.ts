@@ -1,40 +1,40 @@
 import { DescribeTableCommand, PutItemCommand, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { injectFault, logRequests, serviceException } from "../support/faults.js";
 import { createReadModel, LEDGER_KEY, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 
 /** One regression test per pitfall of the Go anchor (GP1–GP9), so that none comes back. */
-const setup = localClient();
-const versions = uniqueTableName("pitfalls");
-const model = uniqueTableName("pitfallsmodel");
-const scope = createEventScope();
-let counter = 0;
+describeOnEmulators("GP1–GP9: the Go anchor's pitfalls stay fixed", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("pitfalls");
+  const model = uniqueTableName("pitfallsmodel");
+  const scope = createEventScope();
+  let counter = 0;
 
-beforeAll(async () => {
-  await createTable(setup, versions);
-  await createReadModel(setup, model);
-});
+  beforeAll(async () => {
+    await createTable(setup, versions);
+    await createReadModel(setup, model);
+  });
 
-function fixture() {
-  counter++;
-  const client = localClient();
-  const log = logRequests(client);
-  return {
-    client,
-    log,
-    stream: `pitfall-${counter}`,
-    resource: new TextEncoder().encode(`pitfall-${counter}`),
-    projection: dynamoProjection(client, versions, ledgerHandler(model)),
-    repository: new DynamoResourceRepository(client, LEDGER_KEY, versions),
-  };
-}
+  function fixture() {
+    counter++;
+    const client = emulator.client();
+    const log = logRequests(client);
+    return {
+      client,
+      log,
+      stream: `pitfall-${counter}`,
+      resource: new TextEncoder().encode(`pitfall-${counter}`),
+      projection: dynamoProjection(client, versions, ledgerHandler(model)),
+      repository: new DynamoResourceRepository(client, LEDGER_KEY, versions),
+    };
+  }
 
-const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
+  const deposit = (id: string, account: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 1 });
 
-describe("GP1–GP9: the Go anchor's pitfalls stay fixed", () => {
   it("GP1: storing or updating to the empty version deletes, so creating again works (no poisoned resource)", async () => {
     const { repository, projection, resource, stream } = fixture();
     await repository.storeResourceVersion(resource, encodeOffset(3));
@@ -124,7 +124,7 @@ describe("GP1–GP9: the Go anchor's pitfalls stay fixed", () => {
   });
 
   it("GP8: options of the wrong kind are errors, and decorators add up instead of replacing each other", async () => {
-    const client = localClient();
+    const client = emulator.client();
     expect(() => dynamoProjection(client, versions, ledgerHandler(model), { consistentRead: "yes" } as never)).toThrow(
       expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: "options.consistentRead" }),
     );
@@ -140,7 +140,7 @@ describe("GP1–GP9: the Go anchor's pitfalls stay fixed", () => {
   });
 
   it("GP9: arguments in the wrong order fail loudly instead of passing by accident", () => {
-    const client = localClient();
+    const client = emulator.client();
     expect(() => new DynamoResourceRepository(client, versions, LEDGER_KEY)).toThrow(expect.objectContaining({ argument: "handlerKey" }));
     expect(() => new DynamoResourceRepository(client, LEDGER_KEY, LEDGER_KEY.replaceAll("-", "+"))).toThrow(expect.objectContaining({ argument: "table" }));
   });

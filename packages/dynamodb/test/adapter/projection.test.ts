@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import {
   createCompactScope,
   createEventScope,
@@ -11,40 +11,40 @@ import {
   type VersionConflict,
 } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { injectFault, logRequests, serviceException, type RequestLog } from "../support/faults.js";
 import { createReadModel, LEDGER_KEY, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 
-const setup = localClient();
-const versions = uniqueTableName("versions");
-const scope = createEventScope();
-let counter = 0;
+describeOnEmulators("dynamoProjection", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("versions");
+  const scope = createEventScope();
+  let counter = 0;
 
-beforeAll(async () => {
-  await createTable(setup, versions);
-});
+  beforeAll(async () => {
+    await createTable(setup, versions);
+  });
 
-/** A projection on its own client (requests logged) and read model, and a stream no other test uses. */
-async function fixture(overrides: Parameters<typeof ledgerHandler>[1] = {}): Promise<{
-  client: DynamoDBClient;
-  log: RequestLog;
-  model: string;
-  stream: string;
-  projection: ReturnType<typeof dynamoProjection<LedgerEvent>>;
-}> {
-  counter++;
-  const model = uniqueTableName(`model${counter}`);
-  await createReadModel(setup, model);
-  const client = localClient();
-  const log = logRequests(client);
-  return { client, log, model, stream: `acc-${counter}`, projection: dynamoProjection(client, versions, ledgerHandler(model, overrides)) };
-}
+  /** A projection on its own client (requests logged) and read model, and a stream no other test uses. */
+  async function fixture(overrides: Parameters<typeof ledgerHandler>[1] = {}): Promise<{
+    client: DynamoDBClient;
+    log: RequestLog;
+    model: string;
+    stream: string;
+    projection: ReturnType<typeof dynamoProjection<LedgerEvent>>;
+  }> {
+    counter++;
+    const model = uniqueTableName(`model${counter}`);
+    await createReadModel(setup, model);
+    const client = emulator.client();
+    const log = logRequests(client);
+    return { client, log, model, stream: `acc-${counter}`, projection: dynamoProjection(client, versions, ledgerHandler(model, overrides)) };
+  }
 
-function deposit(id: string, account: string, amount: number): LedgerEvent {
-  return { type: "Deposited", id, account, amount };
-}
+  function deposit(id: string, account: string, amount: number): LedgerEvent {
+    return { type: "Deposited", id, account, amount };
+  }
 
-describe("dynamoProjection on DynamoDB Local", () => {
   it("D1: the version item has the Go v0.7.1 layout: key = handler key + one space + resource, Version of type B", async () => {
     const { projection, stream } = await fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
@@ -122,7 +122,12 @@ describe("dynamoProjection on DynamoDB Local", () => {
     expect(await readModel(setup, model)).toEqual({ events: ["e0"], balances: { [stream]: 10 } });
   });
 
-  it("D5: c empty matches an item whose Version is empty (left by the Go library), so the resource is not poisoned", async () => {
+  it("D5: c empty matches an item whose Version is empty (left by the Go library), so the resource is not poisoned", async (context) => {
+    if (emulator.name === "dynalite") {
+      // dynalite 4.0.0 evaluates size() of an empty binary to nothing (it tests the value's truthiness), so the version
+      // write's "size(#v) = :zero" never matches there; DynamoDB and DynamoDB Local give 0.
+      context.skip("dynalite: size() of an empty binary is not 0");
+    }
     const { projection, stream, model } = await fixture();
     const key = new Uint8Array([...new TextEncoder().encode(`${LEDGER_KEY} `), ...new TextEncoder().encode(stream)]);
     await setup.send(new PutItemCommand({ TableName: versions, Item: { HandlerAndResource: { B: key }, Version: { B: new Uint8Array() } } }));
@@ -215,7 +220,7 @@ describe("dynamoProjection on DynamoDB Local", () => {
   });
 
   it("D12: binding does no I/O, and bad arguments are typed errors", async () => {
-    const client = localClient();
+    const client = emulator.client();
     const log = logRequests(client);
     const model = uniqueTableName("unused");
     dynamoProjection(client, versions, ledgerHandler(model));

@@ -1,38 +1,38 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError, type VersionConflict } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { logRequests, type RequestLog } from "../support/faults.js";
 import { LEDGER_KEY } from "../support/ledger.js";
 
-const client = localClient();
-const table = uniqueTableName("repo");
-const v1 = encodeOffset(1);
-const v2 = encodeOffset(2);
-let counter = 0;
+describeOnEmulators("DynamoResourceRepository", (emulator) => {
+  const client = emulator.client();
+  const table = uniqueTableName("repo");
+  const v1 = encodeOffset(1);
+  const v2 = encodeOffset(2);
+  let counter = 0;
 
-/** A repository on its own client, whose requests are logged, and a resource no other test uses. */
-function fresh(options?: ConstructorParameters<typeof DynamoResourceRepository>[3]): {
-  repository: DynamoResourceRepository;
-  resource: Uint8Array;
-  log: RequestLog;
-} {
-  counter++;
-  const own = localClient();
-  const log = logRequests(own);
-  return {
-    repository: new DynamoResourceRepository(own, LEDGER_KEY, table, options),
-    resource: new TextEncoder().encode(`stream-${counter}`),
-    log,
-  };
-}
+  /** A repository on its own client, whose requests are logged, and a resource no other test uses. */
+  function fresh(options?: ConstructorParameters<typeof DynamoResourceRepository>[3]): {
+    repository: DynamoResourceRepository;
+    resource: Uint8Array;
+    log: RequestLog;
+  } {
+    counter++;
+    const own = emulator.client();
+    const log = logRequests(own);
+    return {
+      repository: new DynamoResourceRepository(own, LEDGER_KEY, table, options),
+      resource: new TextEncoder().encode(`stream-${counter}`),
+      log,
+    };
+  }
 
-beforeAll(async () => {
-  await createTable(client, table);
-});
+  beforeAll(async () => {
+    await createTable(client, table);
+  });
 
-describe("DynamoResourceRepository on DynamoDB Local", () => {
   it("R1/D13: a resource never written has the empty version; a stored one reads back", async () => {
     const { repository, resource } = fresh();
     expect(await repository.resourceVersion(resource)).toEqual(new Uint8Array());
@@ -143,10 +143,10 @@ describe("DynamoResourceRepository on DynamoDB Local", () => {
     });
     expect(log.count()).toBe(0);
   });
-});
 
-async function rawItem(resource: Uint8Array): Promise<Record<string, unknown> | undefined> {
-  const key = new Uint8Array([...new TextEncoder().encode(`${LEDGER_KEY} `), ...resource]);
-  const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: { HandlerAndResource: { B: key } }, ConsistentRead: true }));
-  return Item;
-}
+  async function rawItem(resource: Uint8Array): Promise<Record<string, unknown> | undefined> {
+    const key = new Uint8Array([...new TextEncoder().encode(`${LEDGER_KEY} `), ...resource]);
+    const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: { HandlerAndResource: { B: key } }, ConsistentRead: true }));
+    return Item;
+  }
+});

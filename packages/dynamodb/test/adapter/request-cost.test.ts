@@ -1,46 +1,46 @@
 import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createEventScope, DeliveryDriver, streamEventVersions, type RequestCost } from "@projectionkit/core";
 import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { createReadModel, ledgerHandler, type LedgerEvent } from "../support/ledger.js";
 
 // G6 "backend cost where known": onRequest reports every request with the capacity units
 // DynamoDB (Local) returned, and the driver adds them up per delivery and in its counts.
 
-const setup = localClient();
-const versions = uniqueTableName("cost-versions");
-const model = uniqueTableName("cost-model");
-const scope = createEventScope();
-let stream = 0;
+describeOnEmulators("G6: request cost from the DynamoDB adapter", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("cost-versions");
+  const model = uniqueTableName("cost-model");
+  const scope = createEventScope();
+  let stream = 0;
 
-beforeAll(async () => {
-  await createTable(setup, versions);
-  await createReadModel(setup, model);
-});
+  beforeAll(async () => {
+    await createTable(setup, versions);
+    await createReadModel(setup, model);
+  });
 
-/** A client whose answers are watched: what DynamoDB said each request consumed, and what was asked. */
-function watchedClient(): { client: DynamoDBClient; asked: unknown[]; consumed: number[] } {
-  const client = localClient();
-  const asked: unknown[] = [];
-  const consumed: number[] = [];
-  client.middlewareStack.add(
-    ((next: (args: { input: { ReturnConsumedCapacity?: string } }) => Promise<{ output: { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } }>) =>
-      async (args: { input: { ReturnConsumedCapacity?: string } }) => {
-        asked.push(args.input.ReturnConsumedCapacity);
-        const result = await next(args);
-        const entries = result.output.ConsumedCapacity;
-        consumed.push((Array.isArray(entries) ? entries : entries === undefined ? [] : [entries]).reduce((sum, e) => sum + (e.CapacityUnits ?? 0), 0));
-        return result;
-      }) as never,
-    { step: "initialize", name: "watchCapacity" },
-  );
-  return { client, asked, consumed };
-}
+  /** A client whose answers are watched: what DynamoDB said each request consumed, and what was asked. */
+  function watchedClient(): { client: DynamoDBClient; asked: unknown[]; consumed: number[] } {
+    const client = emulator.client();
+    const asked: unknown[] = [];
+    const consumed: number[] = [];
+    client.middlewareStack.add(
+      ((next: (args: { input: { ReturnConsumedCapacity?: string } }) => Promise<{ output: { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } }>) =>
+        async (args: { input: { ReturnConsumedCapacity?: string } }) => {
+          asked.push(args.input.ReturnConsumedCapacity);
+          const result = await next(args);
+          const entries = result.output.ConsumedCapacity;
+          consumed.push((Array.isArray(entries) ? entries : entries === undefined ? [] : [entries]).reduce((sum, e) => sum + (e.CapacityUnits ?? 0), 0));
+          return result;
+        }) as never,
+      { step: "initialize", name: "watchCapacity" },
+    );
+    return { client, asked, consumed };
+  }
 
-const deposit = (account: string, id: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 5 });
+  const deposit = (account: string, id: string): LedgerEvent => ({ type: "Deposited", id, account, amount: 5 });
 
-describe("G6: request cost from the DynamoDB adapter", () => {
   it("G6: onRequest reports one TransactWriteItems with the write units DynamoDB returned; without it, no capacity is asked for", async () => {
     const { client, asked, consumed } = watchedClient();
     const projection = dynamoProjection(client, versions, ledgerHandler(model));

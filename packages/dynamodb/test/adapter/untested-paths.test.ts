@@ -1,5 +1,5 @@
 import { PutItemCommand, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createCompactScope, encodeOffset, isProjectionKitError, isRetryableError, ProjectionKitError, type VersionConflict } from "@projectionkit/core";
 import {
   DynamoRequestError,
@@ -8,18 +8,15 @@ import {
   TransactionCanceledError,
   type DynamoProjectionHandler,
 } from "@projectionkit/dynamodb";
+import { describeOnEmulators } from "../support/clients.js";
 import { injectFault, serviceException } from "../support/faults.js";
-import { createWorld, freshEvent, HANDLER_KEY, itemsHandler, repositoryOf, scope, withClient, type ItemsEvent } from "../support/world.js";
-
-let tables: Awaited<ReturnType<typeof createWorld>>;
-
-beforeAll(async () => {
-  tables = await createWorld("untested");
-});
+import { freshEvent, HANDLER_KEY, itemsHandler, repositoryOf, scope, withClient, type ItemsEvent, worldTables } from "../support/world.js";
 
 const utf8 = new TextEncoder();
 
-describe("paths without a test before", () => {
+describeOnEmulators("paths without a test before", (emulator) => {
+  const tables = worldTables(emulator, "untested");
+
   it("D13: updateResourceVersionAndTransactionItems commits the items with the version in one TransactWriteItems", async () => {
     const world = withClient(tables);
     const repository = repositoryOf(world);

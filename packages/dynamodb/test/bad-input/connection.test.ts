@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError, isRetryableError } from "@projectionkit/core";
 import { DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { createDynamoDBLocalClient } from "@projectionkit/dynamodb-testing";
+import { describeOnEmulators } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
 import { closedPort, startLosingProxy, unresolvableAgent, type LosingProxy } from "../support/network.js";
-import { createWorld, freshEvent, HANDLER_KEY, itemsHandler, scope, withClient } from "../support/world.js";
+import { freshEvent, HANDLER_KEY, itemsHandler, scope, withClient, worldTables } from "../support/world.js";
 import { dynamoProjection } from "@projectionkit/dynamodb";
-
-let tables: Awaited<ReturnType<typeof createWorld>>;
-let proxy: LosingProxy | undefined;
-
-beforeAll(async () => {
-  tables = await createWorld("badconn");
-});
-
-afterAll(async () => {
-  await proxy?.close();
-});
 
 const putItem = (table: string) => (event: { id: string }) => [{ Put: { TableName: table, Item: { pk: { S: event.id } } } }];
 
@@ -28,7 +18,14 @@ async function unreachableClients(maxAttempts: number) {
   ];
 }
 
-describe("E3: a request that provably never reached DynamoDB is retryable and never ambiguous", () => {
+describeOnEmulators("E3: a request that provably never reached DynamoDB is retryable and never ambiguous", (emulator) => {
+  const tables = worldTables(emulator, "badconn");
+  let proxy: LosingProxy | undefined;
+
+  afterAll(async () => {
+    await proxy?.close();
+  });
+
   for (const maxAttempts of [1, 3]) {
     it(`E3: transaction and single-write paths, SDK maxAttempts ${maxAttempts}: ERR_DYNAMODB_REQUEST_FAILED, retryable, one adapter attempt`, async () => {
       for (const { why, client } of await unreachableClients(maxAttempts)) {
@@ -64,7 +61,7 @@ describe("E3: a request that provably never reached DynamoDB is retryable and ne
   });
 
   it("E3/D8: an attempt whose answer was lost, then a refused connection: still ambiguous, and the retry of the event is answered false", async () => {
-    proxy = await startLosingProxy(inject("dynamodbLocalEndpoint"));
+    proxy = await startLosingProxy(await emulator.endpoint());
     const client = createDynamoDBLocalClient(proxy.endpoint, { maxAttempts: 1 });
     const world = withClient(tables);
     const projection = dynamoProjection(client, tables.versions, itemsHandler(putItem(tables.model)), { keySchemas: { [tables.model]: ["pk"] } });

@@ -1,14 +1,9 @@
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
+import { describeOnEmulators } from "../support/clients.js";
 import { injectFault, serviceException } from "../support/faults.js";
-import { createWorld, expectRefused, freshEvent, projectionOf, scope, withClient, type World } from "../support/world.js";
-
-let tables: Awaited<ReturnType<typeof createWorld>>;
-
-beforeAll(async () => {
-  tables = await createWorld("badlimits");
-});
+import { expectRefused, freshEvent, projectionOf, scope, withClient, worldTables, type World } from "../support/world.js";
 
 const put = (table: string, item: Record<string, { S: string }>): TransactWriteItem => ({ Put: { TableName: table, Item: item } });
 
@@ -29,7 +24,9 @@ async function expectRefusedAfterDescribe(world: World, code: string, describes:
   return error;
 }
 
-describe("D15: item limits are checked before sending, with or without keySchemas", () => {
+describeOnEmulators("D15: item limits are checked before sending, with or without keySchemas", (emulator) => {
+  const tables = worldTables(emulator, "badlimits");
+
   it("D15: two identical Puts without keySchemas: ERR_DUPLICATE_ITEM, no request at all", async () => {
     const world = withClient(tables);
     await expectRefused(world, "ERR_DUPLICATE_ITEM", () => handle(world, [put(tables.model, { pk: { S: "same" } }), put(tables.model, { pk: { S: "same" } })]));

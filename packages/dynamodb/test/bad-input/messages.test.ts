@@ -1,15 +1,12 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
 import { dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { createWorld, freshEvent, HANDLER_KEY, itemsHandler, scope, withClient } from "../support/world.js";
+import { describeOnEmulators } from "../support/clients.js";
+import { freshEvent, HANDLER_KEY, itemsHandler, scope, withClient, worldTables } from "../support/world.js";
 
-let tables: Awaited<ReturnType<typeof createWorld>>;
+describeOnEmulators("E2 messages", (emulator) => {
+  const tables = worldTables(emulator, "badmsg");
 
-beforeAll(async () => {
-  tables = await createWorld("badmsg");
-});
-
-describe("E2 messages", () => {
   it("a version table that does not exist is named, on the single-write, transaction and repository paths; nothing is written", async () => {
     const world = withClient(tables);
     const missing = `${tables.versions}-missing`;

@@ -1,14 +1,9 @@
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
 import { dynamoProjection, versionItemKey } from "@projectionkit/dynamodb";
-import { createWorld, expectRefused, freshEvent, HANDLER_KEY, itemsHandler, OTHER_HANDLER_KEY, projectionOf, repositoryOf, scope, withClient } from "../support/world.js";
-
-let tables: Awaited<ReturnType<typeof createWorld>>;
-
-beforeAll(async () => {
-  tables = await createWorld("badvtable");
-});
+import { describeOnEmulators } from "../support/clients.js";
+import { expectRefused, freshEvent, HANDLER_KEY, itemsHandler, OTHER_HANDLER_KEY, projectionOf, repositoryOf, scope, withClient, worldTables } from "../support/world.js";
 
 const utf8 = new TextEncoder();
 
@@ -23,7 +18,9 @@ function actionsOn(table: string, key: Uint8Array): Array<[string, TransactWrite
   ];
 }
 
-describe("D14: the version table belongs to the adapter: a projection item on it is refused before sending", () => {
+describeOnEmulators("D14: the version table belongs to the adapter: a projection item on it is refused before sending", (emulator) => {
+  const tables = worldTables(emulator, "badvtable");
+
   it("D14: Put, Update, Delete and ConditionCheck on ANOTHER resource's version item of the same handler", async () => {
     const world = withClient(tables);
     const victim = utf8.encode(freshEvent().stream);

@@ -2,8 +2,8 @@ import { PROBE_EVENT_TYPE, type ProbeEvent, type ProjectionBackend } from "@proj
 import { createEventScope, EMPTY_VERSION, encodeOffset, isProjectionKitError, isRetryableError } from "@projectionkit/core";
 import { createTable } from "@projectionkit/dynamodb";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { afterEach, beforeAll, expect, it } from "vitest";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { logRequests, type RequestLog } from "../support/faults.js";
 import { createListsTable, dynamoFaultInjector, dynamoProjectionBackend, type ProbeTables } from "./probe-backend.js";
 
@@ -13,45 +13,46 @@ import { createListsTable, dynamoFaultInjector, dynamoProjectionBackend, type Pr
  * the kit's fault scenarios could pass because no fault ever fired.
  */
 
-const setup = localClient();
-let tables: ProbeTables | undefined;
-const teardowns: Array<() => void | Promise<void>> = [];
 const scope = createEventScope();
 const resource = new TextEncoder().encode("a");
-
-beforeAll(async () => {
-  const created = { versions: uniqueTableName("conf-faults-versions"), lists: uniqueTableName("conf-faults-lists") };
-  await createTable(setup, created.versions);
-  await createListsTable(setup, created.lists);
-  await createListsTable(setup, created.lists); // idempotent
-  tables = created;
-});
-
-afterEach(async () => {
-  for (const teardown of teardowns.splice(0)) {
-    await teardown();
-  }
-});
-
-/** A backend whose client logs its requests. */
-function backend(): { backend: ProjectionBackend; log: RequestLog; client: DynamoDBClient } {
-  let client: DynamoDBClient | undefined;
-  const made = dynamoProjectionBackend(
-    () => (client = localClient()),
-    () => tables as ProbeTables,
-  )({ pause: () => Promise.resolve() });
-  if (client === undefined || made.teardown === undefined) {
-    throw new Error("the factory did not make a client and a teardown");
-  }
-  teardowns.push(made.teardown);
-  return { backend: made, log: logRequests(client), client };
-}
 
 function event(id: string, failUserItem = false): ProbeEvent {
   return failUserItem ? { type: PROBE_EVENT_TYPE, list: "a", id, failUserItem } : { type: PROBE_EVENT_TYPE, list: "a", id };
 }
 
-describe("the DynamoDB conformance backend", () => {
+describeOnEmulators("the DynamoDB conformance backend", (emulator) => {
+  const setup = emulator.client();
+  let tables: ProbeTables | undefined;
+  const teardowns: Array<() => void | Promise<void>> = [];
+
+  beforeAll(async () => {
+    const created = { versions: uniqueTableName("conf-faults-versions"), lists: uniqueTableName("conf-faults-lists") };
+    await createTable(setup, created.versions);
+    await createListsTable(setup, created.lists);
+    await createListsTable(setup, created.lists); // idempotent
+    tables = created;
+  });
+
+  afterEach(async () => {
+    for (const teardown of teardowns.splice(0)) {
+      await teardown();
+    }
+  });
+
+  /** A backend whose client logs its requests. */
+  function backend(): { backend: ProjectionBackend; log: RequestLog; client: DynamoDBClient } {
+    let client: DynamoDBClient | undefined;
+    const made = dynamoProjectionBackend(
+      () => (client = emulator.client()),
+      () => tables as ProbeTables,
+    )({ pause: () => Promise.resolve() });
+    if (client === undefined || made.teardown === undefined) {
+      throw new Error("the factory did not make a client and a teardown");
+    }
+    teardowns.push(made.teardown);
+    return { backend: made, log: logRequests(client), client };
+  }
+
   it("applies probe events to its own list, and a failing user item cancels the whole transaction", async () => {
     const { backend: one } = backend();
     const { backend: two } = backend();
@@ -138,7 +139,7 @@ describe("the DynamoDB conformance backend", () => {
   });
 
   it("the injector counts what it broke and refuses nonsense", async () => {
-    const client = localClient();
+    const client = emulator.client();
     teardowns.push(() => client.destroy());
     const faults = dynamoFaultInjector(client);
     expect(faults.injected()).toEqual({ "before-commit": 0, "lost-response": 0, throttling: 0 });

@@ -2,22 +2,13 @@ import { resolveConformanceSettings, type FaultKind } from "@projectionkit/confo
 import { DeliveryDriver, isRetryableError, type SourceEvent } from "@projectionkit/core";
 import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
-import { localClient, uniqueTableName } from "../support/clients.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
 import { dynamoFaultInjector } from "../conformance/probe-backend.js";
 
-const setup = localClient();
-const versions = uniqueTableName("driver-versions");
-const model = uniqueTableName("driver-model");
 const OFFSETS = [0, 1, 2, 3] as const;
 const settings = resolveConformanceSettings({ numRuns: 8 });
-let run = 0;
-
-beforeAll(async () => {
-  await createTable(setup, versions);
-  await createReadModel(setup, model);
-});
 
 const delivery = fc.record({
   account: fc.constantFrom("a", "b"),
@@ -25,7 +16,17 @@ const delivery = fc.record({
   fault: fc.constantFrom<FaultKind | undefined>(undefined, undefined, undefined, "lost-response", "throttling", "before-commit"),
 });
 
-describe("G1–G4 DeliveryDriver over the DynamoDB adapter on DynamoDB Local", () => {
+describeOnEmulators("G1–G4 DeliveryDriver over the DynamoDB adapter", (emulator) => {
+  const setup = emulator.client();
+  const versions = uniqueTableName("driver-versions");
+  const model = uniqueTableName("driver-model");
+  let run = 0;
+
+  beforeAll(async () => {
+    await createTable(setup, versions);
+    await createReadModel(setup, model);
+  });
+
   it(
     "G1–G4: concurrent workers with duplicates, reordering, gaps filled later and injected faults end with the exact fold; the counts add up",
     async () => {
@@ -40,7 +41,7 @@ describe("G1–G4 DeliveryDriver over the DynamoDB adapter on DynamoDB Local", (
           });
           let deliveries = 0;
           const drivers = workers.map(() => {
-            const client = localClient();
+            const client = emulator.client();
             const faults = dynamoFaultInjector(client);
             const driver = new DeliveryDriver(dynamoProjection(client, versions, ledgerHandler(model)), {
               concurrency: 2,

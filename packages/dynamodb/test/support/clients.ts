@@ -1,2 +1,10 @@
-// The shared DynamoDB Local of the repository's test setup (test/support/dynamodb-local-setup.ts).
-export { describeOnDynamoDBLocal, dynamoDBLocalUnavailable, localClient, uniqueTableName } from "../../../../test/support/dynamodb-clients.js";
+// The emulators of the repository's test setup (test/support/dynamodb-clients.ts).
+export {
+  describeOnDynamoDBLocal,
+  describeOnEmulators,
+  dynamoDBLocalUnavailable,
+  emulatorForSuite,
+  localClient,
+  uniqueTableName,
+  type TestEmulator,
+} from "../../../../test/support/dynamodb-clients.js";

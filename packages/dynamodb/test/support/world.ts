@@ -1,8 +1,8 @@
 import { CreateTableCommand, ScanCommand, type DynamoDBClient, type DynamoDBClientConfig, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import { createEventScope, isProjectionKitError, streamEventVersions, type ProjectionKitErrorCodes } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository, type DynamoAdapterOptions, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { localClient, uniqueTableName } from "./clients.js";
+import { uniqueTableName, type TestEmulator } from "./clients.js";
 import { logRequests, type RequestLog } from "./faults.js";
 
 /** The handler keys of the two projections of a world: they share its version table. */
@@ -27,26 +27,61 @@ export function itemsHandler(items: (event: ItemsEvent) => TransactWriteItem[] |
 }
 
 /**
- * Tables for one test on the shared DynamoDB Local: a version table, a read model keyed by `pk`
- * (S), a read model keyed by `pk` and `sk` (S, S), and a decoy version table that no adapter is
- * bound to (a retargeted request would land there). `client` logs every request it sends;
- * `snapshot()` reads every table through another client.
+ * The tables of a world on one emulator: a version table, a read model keyed by `pk` (S), a read
+ * model keyed by `pk` and `sk` (S, S), and a decoy version table that no adapter is bound to (a
+ * retargeted request would land there). `snapshot()` reads every table through a client of its own.
  */
-export interface World {
+export interface WorldTables {
+  readonly emulator: TestEmulator;
   readonly versions: string;
   readonly model: string;
   readonly composite: string;
   readonly decoy: string;
-  readonly client: DynamoDBClient;
-  readonly log: RequestLog;
   /** Every item of every table of the world, in a canonical text form, by table. */
   snapshot(): Promise<Record<string, string[]>>;
 }
 
-const setup = localClient();
+/** A world's tables with a client that logs every request it sends. */
+export interface World extends WorldTables {
+  readonly client: DynamoDBClient;
+  readonly log: RequestLog;
+}
 
-/** Creates a world's tables (once per test file is enough: worlds differ by their clients). */
-export async function createWorld(prefix: string): Promise<Omit<World, "client" | "log">> {
+/**
+ * A world's tables on `emulator`, created in a `beforeAll` of the suite being collected (once per
+ * suite is enough: worlds differ by their clients). Its fields can be read from that hook on.
+ */
+export function worldTables(emulator: TestEmulator, prefix: string): WorldTables {
+  let created: WorldTables | undefined;
+  beforeAll(async () => {
+    created = await createWorld(emulator, prefix);
+  });
+  const tables = (): WorldTables => {
+    if (created === undefined) {
+      throw new Error("the world's tables are used before the suite's beforeAll created them");
+    }
+    return created;
+  };
+  return {
+    emulator,
+    get versions() {
+      return tables().versions;
+    },
+    get model() {
+      return tables().model;
+    },
+    get composite() {
+      return tables().composite;
+    },
+    get decoy() {
+      return tables().decoy;
+    },
+    snapshot: () => tables().snapshot(),
+  };
+}
+
+async function createWorld(emulator: TestEmulator, prefix: string): Promise<WorldTables> {
+  const setup = emulator.client();
   const versions = uniqueTableName(`${prefix}-versions`);
   const decoy = uniqueTableName(`${prefix}-decoy`);
   const model = uniqueTableName(`${prefix}-model`);
@@ -77,6 +112,7 @@ export async function createWorld(prefix: string): Promise<Omit<World, "client" 
   );
   const tables = [versions, decoy, model, composite];
   return {
+    emulator,
     versions,
     decoy,
     model,
@@ -93,8 +129,8 @@ export async function createWorld(prefix: string): Promise<Omit<World, "client" 
 }
 
 /** A world's tables with a fresh, logged client (so that no cache of another test applies). */
-export function withClient(tables: Omit<World, "client" | "log">, config: DynamoDBClientConfig = {}): World {
-  const client = localClient(config);
+export function withClient(tables: WorldTables, config: DynamoDBClientConfig = {}): World {
+  const client = tables.emulator.client(config);
   return { ...tables, client, log: logRequests(client) };
 }
 

@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 
 /**
- * Test support for the table operations: DynamoDB Local creates and deletes tables at once, so the
+ * Test support for the table operations: the emulators create and delete tables at once, so the
  * states a real table passes through (CREATING, UPDATING, DELETING) are shown to the code under
  * test by rewriting the `TableStatus` of real DescribeTable answers.
  */
@@ -22,7 +22,7 @@ export interface DescribeLog {
 /**
  * Rewrites the answers to DescribeTable: the n-th request (from 0) gets `statuses(n)` as its
  * `TableStatus` when that is a status; `undefined` leaves the real answer alone. When the table does
- * not exist (DynamoDB Local deletes at once) and a status is wanted, an answer with that status is
+ * not exist (the emulators delete at once) and a status is wanted, an answer with that status is
  * made up, as DynamoDB would give while deleting.
  *
  * @param client - the client whose requests to rewrite.
@@ -69,7 +69,7 @@ export function rewriteTableStatus(
 }
 
 /**
- * Reads a table's description from DynamoDB Local; `undefined` when it does not exist.
+ * Reads a table's description; `undefined` when it does not exist.
  *
  * @param client - any client of the emulator.
  * @param table - the table's name.

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { isProjectionKitError } from "@projectionkit/core";
 import { createTable, deleteTable } from "@projectionkit/dynamodb";
-import { localClient } from "../support/clients.js";
+import { describeOnEmulators } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
 
 type Call = (client: DynamoDBClient) => Promise<void>;
@@ -48,38 +48,43 @@ const deleteCases: Array<[string, Call, string]> = [
   ["a signal that is not an AbortSignal", (c) => deleteTable(c, fine, { signal: "abort" } as never), "options.signal"],
 ];
 
-describe("D2 arguments are checked before any request (pitfall GP8)", () => {
-  it.each([...createCases.map(([l, c, a]) => [`createTable: ${l}`, c, a] as const), ...deleteCases.map(([l, c, a]) => [`deleteTable: ${l}`, c, a] as const)])(
-    "D2: %s is an InvalidArgumentError naming it, and nothing is sent",
-    async (_label, call, argument) => {
-      const client = localClient();
+// Arguments are checked before anything is sent: one emulator is enough, the one that needs no Java.
+describeOnEmulators(
+  "D2 arguments are checked before any request (pitfall GP8)",
+  (emulator) => {
+    it.each([...createCases.map(([l, c, a]) => [`createTable: ${l}`, c, a] as const), ...deleteCases.map(([l, c, a]) => [`deleteTable: ${l}`, c, a] as const)])(
+      "D2: %s is an InvalidArgumentError naming it, and nothing is sent",
+      async (_label, call, argument) => {
+        const client = emulator.client();
+        const log = logRequests(client);
+
+        const error: unknown = await call(client).then(
+          () => "resolved",
+          (e: unknown) => e,
+        );
+
+        expect(isProjectionKitError(error, "ERR_INVALID_ARGUMENT")).toBe(true);
+        expect((error as { argument?: unknown }).argument).toBe(argument);
+        expect(log.count()).toBe(0);
+      },
+    );
+
+    it("D2: a malformed option is reported even when the signal is already aborted (arguments first)", async () => {
+      const client = emulator.client();
+
+      await expect(createTable(client, fine, { wait: "no", signal: AbortSignal.abort() } as never)).rejects.toSatisfy(
+        (e: unknown) => isProjectionKitError(e, "ERR_INVALID_ARGUMENT") && e.argument === "options.wait",
+      );
+    });
+
+    it("D2: well-formed options pass validation (the request is sent)", async () => {
+      const client = emulator.client();
       const log = logRequests(client);
 
-      const error: unknown = await call(client).then(
-        () => "resolved",
-        (e: unknown) => e,
-      );
+      await deleteTable(client, "validation-missing-table", { wait: true, waitTimeoutMs: 1_000, decorators: { deleteTable: [decorator] }, signal: new AbortController().signal });
 
-      expect(isProjectionKitError(error, "ERR_INVALID_ARGUMENT")).toBe(true);
-      expect((error as { argument?: unknown }).argument).toBe(argument);
-      expect(log.count()).toBe(0);
-    },
-  );
-
-  it("D2: a malformed option is reported even when the signal is already aborted (arguments first)", async () => {
-    const client = localClient();
-
-    await expect(createTable(client, fine, { wait: "no", signal: AbortSignal.abort() } as never)).rejects.toSatisfy(
-      (e: unknown) => isProjectionKitError(e, "ERR_INVALID_ARGUMENT") && e.argument === "options.wait",
-    );
-  });
-
-  it("D2: well-formed options pass validation (the request is sent)", async () => {
-    const client = localClient();
-    const log = logRequests(client);
-
-    await deleteTable(client, "validation-missing-table", { wait: true, waitTimeoutMs: 1_000, decorators: { deleteTable: [decorator] }, signal: new AbortController().signal });
-
-    expect(log.commands).toEqual(["DeleteTableCommand"]);
-  });
-});
+      expect(log.commands).toEqual(["DeleteTableCommand"]);
+    });
+  },
+  ["dynalite"],
+);
