@@ -1,8 +1,9 @@
-import { CreateTableCommand, ListTablesCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ListTablesCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createEventScope, isProjectionKitError, streamEventVersions, type ProjectionKitErrorCode } from "@projectionkit/core";
 import { createTable, dynamoProjection, type DynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import { expect } from "vitest";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 // The driver and the Lambda handlers over a real DynamoDB-backed projection: dynalite in this
 // process, a client whose every request is counted on its way to the wire, and a scan of every
@@ -46,14 +47,7 @@ const rows: DynamoProjectionHandler<RowEvent> = {
 export async function startDynamoTarget(): Promise<DynamoTarget> {
   const dynalite: Dynalite = await startDynalite();
   await createTable(dynalite.client, VERSIONS);
-  await dynalite.client.send(
-    new CreateTableCommand({
-      TableName: ROWS,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createStringKeyTable(dynalite.client, ROWS);
   const client = dynalite.createClient();
   const sent = countRequests(client);
   const projection = dynamoProjection(client, VERSIONS, rows, { keySchemas: { [ROWS]: ["pk"] } });

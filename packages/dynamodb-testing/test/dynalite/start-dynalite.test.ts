@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   ExecuteStatementCommand,
@@ -14,6 +13,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { canListen, createTable, key, rejection } from "./support.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 const started: Dynalite[] = [];
 afterAll(async () => {
@@ -58,24 +58,10 @@ describe("startDynalite", () => {
     const ddb = await start();
     for (let round = 0; round < 20; round += 1) {
       const table = `instant-${round}`;
-      await ddb.client.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await createStringKeyTable(ddb.client, table);
       await ddb.client.send(new PutItemCommand({ TableName: table, Item: key("k") }));
       await ddb.client.send(new DeleteTableCommand({ TableName: table }));
-      await ddb.client.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await createStringKeyTable(ddb.client, table);
       const { Table } = await ddb.client.send(new DescribeTableCommand({ TableName: table }));
       expect(Table?.TableStatus).toBe("ACTIVE");
       expect(Table?.ItemCount).toBe(0);

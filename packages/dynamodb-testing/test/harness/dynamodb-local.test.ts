@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
@@ -9,6 +8,7 @@ import { startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb-
 import { createServer } from "node:net";
 import { afterAll, expect, it } from "vitest";
 import { describeNeedingJava } from "../support/clients.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 const started: DynamoDBLocal[] = [];
 afterAll(async () => {
@@ -22,14 +22,7 @@ async function start(): Promise<DynamoDBLocal> {
 }
 
 async function createTable(client: DynamoDBClient, name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createStringKeyTable(client, name);
 }
 
 function isAlive(pid: number): boolean {

@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   GetItemCommand,
   ListTablesCommand,
@@ -7,6 +6,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { describeNeedingJava, dynamoDBLocalUnavailable, localClient, uniqueTableName } from "../support/clients.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 describe("the shared setup of test/support/dynamodb-local-setup.ts", () => {
   it("gives either an endpoint, or no endpoint and the reason with the install hint (never both, never neither)", () => {
@@ -40,14 +40,7 @@ describeNeedingJava("the shared DynamoDB Local of test/support/dynamodb-local-se
     const reader = localClient({ maxAttempts: 2 });
     const table = uniqueTableName("shared");
     try {
-      await writer.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await createStringKeyTable(writer, table, "id");
       await writer.send(new PutItemCommand({ TableName: table, Item: { id: { S: "a" }, n: { N: "7" } } }));
       const { TableNames } = await reader.send(new ListTablesCommand({}));
       expect(TableNames).toContain(table);

@@ -1,22 +1,15 @@
 import type { DynamoDBClient, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createEventScope, decodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
-import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
-import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
+import { dynamoProjection } from "@projectionkit/dynamodb";
+import { describeOnEmulators } from "../support/clients.js";
 import { injectFault, logRequests, serviceException } from "../support/faults.js";
-import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
+import { ledgerHandler, readModel, ledgerTables, type LedgerEvent } from "../support/ledger.js";
 
 describeOnEmulators("D8 ambiguous commits", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("ambiguous");
-  const model = uniqueTableName("ambiguousmodel");
+  const { setup, versions, model } = ledgerTables(emulator, "ambiguous");
   const scope = createEventScope();
   let counter = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-    await createReadModel(setup, model);
-  });
 
   function worker(client: DynamoDBClient = emulator.client()) {
     return { client, projection: dynamoProjection(client, versions, ledgerHandler(model)) };

@@ -1,22 +1,15 @@
 import type { TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createEventScope, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
-import { createTable, dynamoProjection, DynamoResourceRepository, type RequestDecorators } from "@projectionkit/dynamodb";
-import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
+import { dynamoProjection, DynamoResourceRepository, type RequestDecorators } from "@projectionkit/dynamodb";
+import { describeOnEmulators } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
-import { createReadModel, LEDGER_KEY, ledgerHandler, type LedgerEvent } from "../support/ledger.js";
+import { LEDGER_KEY, ledgerHandler, ledgerTables, type LedgerEvent } from "../support/ledger.js";
 
 describeOnEmulators("D11 decorators", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("decorated");
-  const model = uniqueTableName("decoratedmodel");
+  const { versions, model } = ledgerTables(emulator, "decorated");
   const scope = createEventScope();
   let counter = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-    await createReadModel(setup, model);
-  });
 
   function decorated(decorators: RequestDecorators) {
     counter++;

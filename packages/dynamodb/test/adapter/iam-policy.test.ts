@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { CreateTableCommand, DeleteTableCommand, type TransactWriteItem, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, type TransactWriteItem, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { expect, it } from "vitest";
 import { createEventScope, encodeOffset } from "@projectionkit/core";
 import { createTable, deleteTable, dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { logRequests } from "../support/faults.js";
 import { HANDLER_KEY, itemsHandler } from "../support/world.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 interface Statement {
   readonly Action: string | readonly string[];
@@ -59,14 +60,7 @@ describeOnEmulators("least privilege: the adapter sends only what the README's I
     };
 
     await createTable(client, versions);
-    await setup.send(
-      new CreateTableCommand({
-        TableName: model,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createStringKeyTable(setup, model);
     const withItems = dynamoProjection(client, versions, itemsHandler((event) => itemsFor(event.id)));
     const withoutItems = dynamoProjection(client, versions, itemsHandler(() => []));
     // No keySchemas, and no Key of the table in the transaction: the Put needs DescribeTable.

@@ -1,23 +1,16 @@
 import { DescribeTableCommand, PutItemCommand, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { injectFault, logRequests, serviceException } from "../support/faults.js";
-import { createReadModel, LEDGER_KEY, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
+import { LEDGER_KEY, ledgerHandler, readModel, ledgerTables, type LedgerEvent } from "../support/ledger.js";
 
 /** One regression test per pitfall of the Go anchor (GP1–GP9), so that none comes back. */
 describeOnEmulators("GP1–GP9: the Go anchor's pitfalls stay fixed", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("pitfalls");
-  const model = uniqueTableName("pitfallsmodel");
+  const { setup, versions, model } = ledgerTables(emulator, "pitfalls");
   const scope = createEventScope();
   let counter = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-    await createReadModel(setup, model);
-  });
 
   function fixture() {
     counter++;

@@ -1,24 +1,17 @@
 import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createEventScope, DeliveryDriver, streamEventVersions, type RequestCost } from "@projectionkit/core";
-import { createTable, dynamoProjection } from "@projectionkit/dynamodb";
-import { beforeAll, expect, it } from "vitest";
-import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
-import { createReadModel, ledgerHandler, type LedgerEvent } from "../support/ledger.js";
+import { dynamoProjection } from "@projectionkit/dynamodb";
+import { expect, it } from "vitest";
+import { describeOnEmulators } from "../support/clients.js";
+import { ledgerHandler, ledgerTables, type LedgerEvent } from "../support/ledger.js";
 
 // G6 "backend cost where known": onRequest reports every request with the capacity units
 // DynamoDB (Local) returned, and the driver adds them up per delivery and in its counts.
 
 describeOnEmulators("G6: request cost from the DynamoDB adapter", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("cost-versions");
-  const model = uniqueTableName("cost-model");
+  const { versions, model } = ledgerTables(emulator, "cost");
   const scope = createEventScope();
   let stream = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-    await createReadModel(setup, model);
-  });
 
   /** A client whose answers are watched: what DynamoDB said each request consumed, and what was asked. */
   function watchedClient(): { client: DynamoDBClient; asked: unknown[]; consumed: number[] } {

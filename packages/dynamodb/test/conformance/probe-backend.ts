@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import {
-  CreateTableCommand,
   DescribeTableCommand,
   GetItemCommand,
   waitUntilTableExists,
@@ -20,6 +19,7 @@ import { isProjectionKitError } from "@projectionkit/core";
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { documentItem, dynamoProjection, DynamoResourceRepository, MAX_PARTITION_KEY_BYTES, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { injectFault, lostResponseError, serviceException, type FaultPlan } from "../support/faults.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 /**
  * The DynamoDB adapter as a backend of the conformance kit (`@projectionkit/conformance`): the
@@ -355,14 +355,7 @@ export function dynamoProjectionBackend(
  */
 export async function createListsTable(client: DynamoDBClient, name: string, maxWaitSeconds = 300): Promise<void> {
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [{ AttributeName: "List", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "List", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createStringKeyTable(client, name, "List");
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name !== "ResourceInUseException") {
       throw error;

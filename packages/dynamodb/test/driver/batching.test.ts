@@ -1,42 +1,25 @@
-import { CreateTableCommand, ScanCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { DeliveryDriver, encodeOffset, isRetryableError, streamResource, type DeliveryOutcome, type SourceEvent } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { suiteDynalite } from "../support/suite-dynalite.js";
 import { injectFault, serviceException } from "../support/faults.js";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 // G7/G8 over the DynamoDB adapter on dynalite: ordering within a call, batches on the wire, and
 // lost responses inside batches.
 
 type Row = { type: "Deposited"; id: string; account: string; amount: number };
 
-let dynalite: Dynalite | undefined;
 let stream = 0;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  await createTable(dynalite.client, "versions");
-  await createReadModel(dynalite.client, "ledger");
-  await dynalite.client.send(
-    new CreateTableCommand({
-      TableName: "rows",
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+const running = suiteDynalite(async (d) => {
+  await createTable(d.client, "versions");
+  await createReadModel(d.client, "ledger");
+  await createStringKeyTable(d.client, "rows");
 });
-
-afterAll(async () => {
-  await dynalite?.stop();
-});
-
-function running(): Dynalite {
-  if (dynalite === undefined) throw new Error("dynalite did not start");
-  return dynalite;
-}
 
 /** One distinct row per event, so that a run of events fits few transactions. */
 const rows: DynamoProjectionHandler<Row> = {

@@ -1,12 +1,13 @@
-import { CreateTableCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { resolveConformanceSettings } from "@projectionkit/conformance";
 import { DeliveryDriver, isRetryableError, streamResource, type DeliveryOutcome, type SourceEvent } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lostResponseError, serviceException } from "../support/faults.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { suiteDynalite } from "../support/suite-dynalite.js";
 
 // G8 over the DynamoDB adapter on dynalite: batching changes how many requests carry the events,
 // never what becomes of them. The same deliveries with the same faults (each attached to an event:
@@ -22,32 +23,14 @@ const STREAMS = ["a", "b"] as const;
 const OFFSETS = [0, 1, 2, 3, 4] as const;
 const settings = resolveConformanceSettings({ numRuns: 10 });
 
-let dynalite: Dynalite | undefined;
 let run = 0;
 /** Faults that fired, by kind, over all runs: the property must have met each kind. */
 const fired: Record<Fault, number> = { throttled: 0, "lost-response": 0, ambiguous: 0 };
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  await createTable(dynalite.client, "versions");
-  await dynalite.client.send(
-    new CreateTableCommand({
-      TableName: "rows",
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+const running = suiteDynalite(async (d) => {
+  await createTable(d.client, "versions");
+  await createStringKeyTable(d.client, "rows");
 });
-
-afterAll(async () => {
-  await dynalite?.stop();
-});
-
-function running(): Dynalite {
-  if (dynalite === undefined) throw new Error("dynalite did not start");
-  return dynalite;
-}
 
 const rows: DynamoProjectionHandler<Deposited> = {
   configure(c) {

@@ -1,9 +1,10 @@
-import { CreateTableCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { DeliveryDriver, kinesisStreamHandler, sqsFifoHandler, type KinesisStreamRecordLike, type SQSRecordLike } from "@projectionkit/core";
 import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
-import { startDynalite, type Dynalite } from "@projectionkit/dynamodb-testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { suiteDynalite } from "../support/suite-dynalite.js";
 
 // G8/G9 acceptance through the public API on dynalite: Lambda batches go through the driver, which
 // commits each stream's run of records in batches. Write requests are counted on the wire.
@@ -13,29 +14,11 @@ type Deposited = { type: "Deposited"; id: string; account: string; amount: numbe
 const KEY = "6a4c1b0e-3d2f-4e5a-8b7c-9d0e1f2a3b4c";
 const WRITES = new Set(["TransactWriteItemsCommand", "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"]);
 
-let dynalite: Dynalite | undefined;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  await createTable(dynalite.client, "versions");
-  await dynalite.client.send(
-    new CreateTableCommand({
-      TableName: "model",
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+const running = suiteDynalite(async (d) => {
+  await createTable(d.client, "versions");
+  await createStringKeyTable(d.client, "model");
 });
-
-afterAll(async () => {
-  await dynalite?.stop();
-});
-
-function running(): Dynalite {
-  if (dynalite === undefined) throw new Error("dynalite did not start");
-  return dynalite;
-}
 
 /** A client whose write requests are counted on the wire (every HTTP request, retries included). */
 function countingClient(): { client: DynamoDBClient; writes: () => number } {

@@ -1,7 +1,10 @@
-import { CreateTableCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { ProjectionConfigurer } from "@projectionkit/core";
-import { documentItem, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+import { createTable, documentItem, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+import { beforeAll } from "vitest";
+import { uniqueTableName, type TestEmulator } from "./clients.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 export const LEDGER_KEY = "8f1d1c3e-2a5b-4c47-9d0e-6b7a8c9d0e1f";
 
@@ -49,14 +52,7 @@ export function ledgerHandler(readModel: string, overrides: Partial<DynamoProjec
 }
 
 export async function createReadModel(client: DynamoDBClient, name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createStringKeyTable(client, name);
 }
 
 /** Reads the whole read model, straight from the table. */
@@ -70,4 +66,19 @@ export async function readModel(client: DynamoDBClient, name: string): Promise<{
     if (pk.startsWith("balance#")) balances[pk.slice(8)] = Number(item["balance"]);
   }
   return { events: events.sort(), balances };
+}
+
+/**
+ * The tables of a suite that projects the ledger: a version table and a read model, created once
+ * before the suite's tests on `emulator`; `setup` is the client that created them.
+ */
+export function ledgerTables(emulator: TestEmulator, prefix: string): { setup: DynamoDBClient; versions: string; model: string } {
+  const setup = emulator.client();
+  const versions = uniqueTableName(prefix);
+  const model = uniqueTableName(`${prefix}model`);
+  beforeAll(async () => {
+    await createTable(setup, versions);
+    await createReadModel(setup, model);
+  });
+  return { setup, versions, model };
 }

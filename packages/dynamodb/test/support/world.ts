@@ -4,6 +4,7 @@ import { createEventScope, isProjectionKitError, streamEventVersions, type Proje
 import { createTable, dynamoProjection, DynamoResourceRepository, type DynamoAdapterOptions, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { uniqueTableName, type TestEmulator } from "./clients.js";
 import { logRequests, type RequestLog } from "./faults.js";
+import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 /** The handler keys of the two projections of a world: they share its version table. */
 export const HANDLER_KEY = "3c0e9f1a-6d2b-4e8f-9a7c-1b2d3e4f5a6b";
@@ -88,14 +89,7 @@ async function createWorld(emulator: TestEmulator, prefix: string): Promise<Worl
   const composite = uniqueTableName(`${prefix}-composite`);
   await createTable(setup, versions);
   await createTable(setup, decoy);
-  await setup.send(
-    new CreateTableCommand({
-      TableName: model,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createStringKeyTable(setup, model);
   await setup.send(
     new CreateTableCommand({
       TableName: composite,
