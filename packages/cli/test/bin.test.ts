@@ -2,12 +2,11 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { encodeOffset } from "@projectionkit/core";
 import { DynamoResourceRepository, versionItemKey } from "@projectionkit/dynamodb";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorEnvironment, noCredentialsEnvironment } from "./support/aws-environment.ts";
 import { describeOnDynamoDBLocal } from "../../../test/support/dynamodb-clients.js";
 import { startDynalite, type Dynalite } from "./support/emulators.ts";
-import { HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
+import { closedPort, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable } from "./support/fixtures.ts";
 import { latch, startInterposer } from "./support/interposer.ts";
 import { finished, runBin, startBin } from "./support/run-cli.ts";
 
@@ -207,11 +206,3 @@ describeOnDynamoDBLocal("the bin", (emulator) => {
     expect(otherKey.stderr).toContain("DynamoDB Local keeps one database per access key and region");
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,11 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { encodeOffset } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository } from "@projectionkit/dynamodb";
-import { createServer } from "node:net";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnvironment, noCredentialsEnvironment, stubEnvironment } from "./support/aws-environment.ts";
 import { describeOnEmulators } from "../../../test/support/dynamodb-clients.js";
-import { countsItems, FOREIGN, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable, UPPER } from "./support/fixtures.ts";
+import { closedPort, countsItems, FOREIGN, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable, UPPER } from "./support/fixtures.ts";
 import { runInProcess } from "./support/run-cli.ts";
 
 /** The rows of a `versions` or dry-run listing: the lines between the header and the first blank line. */
@@ -281,12 +280,3 @@ describe("errors before any request", () => {
     expect(root.stdout).toMatch(/^Exit codes:$/m);
   });
 });
-
-/** A port on 127.0.0.1 that was free a moment ago and that nothing listens on now. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -14,6 +14,7 @@ import {
 } from "@projectionkit/core";
 import { memoryProjection, type MemoryProjectionHandler } from "@projectionkit/memory";
 import { KEY, ledgerHandler, type LedgerEvent } from "./fixtures.js";
+import { rejection } from "../../../test/support/rejection.js";
 
 const scope = createEventScope();
 const r = new TextEncoder().encode("acc-1");
@@ -24,15 +25,6 @@ function opened(id = "e0"): LedgerEvent {
 
 function deposited(id: string, amount: number): LedgerEvent {
   return { type: "Deposited", id, account: "acc-1", amount };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe("memoryProjection", () => {

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError, type VersionConflict } from "@projectionkit/core";
 import { MemoryResourceRepository } from "@projectionkit/memory";
+import { rejection } from "../../../test/support/rejection.js";
 
 const r = new TextEncoder().encode("stream-1");
 const other = new TextEncoder().encode("stream-2");
 const v1 = encodeOffset(1);
 const v2 = encodeOffset(2);
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe("MemoryResourceRepository", () => {
   it("R1: a resource never written has the empty version; a stored one reads back", async () => {

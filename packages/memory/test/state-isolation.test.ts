@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createEventScope, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { memoryProjection, type MemoryProjectionHandler } from "@projectionkit/memory";
 import { KEY } from "./fixtures.js";
+import { rejection } from "../../../test/support/rejection.js";
 
 // M2: whatever a handler does to its draft, or to values it got from it, the committed state only
 // changes through a successful commit.
@@ -27,15 +28,6 @@ function projectionOf<S>(initialState: S, handleEvent: MemoryProjectionHandler<S
 async function tick(projection: ReturnType<typeof projectionOf<never>>, offset: number): Promise<boolean> {
   const { resource, current, next } = streamEventVersions("stream", offset);
   return projection.handleEvent(resource, current, next, scope, { type: "Tick", id: `t${offset}` });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe.each([{ freeze: true }, { freeze: false }])("M2 with %o", (options) => {

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { PutItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createEventScope, encodeOffset, streamEventVersions } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository, dynamoProjection, versionItemKey } from "@projectionkit/dynamodb";
@@ -121,4 +122,13 @@ function canonical(item: Record<string, AttributeValue>): string {
 /** The key of a version item of {@link HANDLER}, in hex. */
 export function handlerItemKey(resource: string | Uint8Array, handlerKey = HANDLER): string {
   return Buffer.from(versionItemKey(handlerKey, typeof resource === "string" ? utf8.encode(resource) : resource)).toString("hex");
+}
+
+/** A port on 127.0.0.1 that was free a moment ago and that nothing listens on now. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

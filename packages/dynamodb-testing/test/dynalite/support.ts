@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { createServer } from "node:net";
 import { uniqueTableName } from "../support/clients.js";
+export { rejection } from "../../../../test/support/rejection.js";
 
 /** The key schema of a test table. */
 export type KeyShape = "hash" | "composite";
@@ -193,15 +194,6 @@ export async function capture<T extends object>(call: Promise<T>): Promise<Outco
  * const error = await rejection(client.send(command));
  * ```
  */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
-
 /**
  * Whether a TCP port can be bound on 127.0.0.1 right now.
  *

@@ -18,6 +18,7 @@ import {
   type EmulatorInstallDependencies,
   type PackEmulator,
 } from "../../src/emulator-cache.js";
+import { rejection } from "../../../../test/support/rejection.js";
 
 let scratch: string;
 beforeAll(async () => {
@@ -40,15 +41,6 @@ function countingPack(pack: PackEmulator = npmPackEmulator): { pack: PackEmulato
 
 function dependencies(pack: PackEmulator, notices: string[] = []): EmulatorInstallDependencies {
   return { pack, notify: (message) => notices.push(message) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 describe("the emulator cache", () => {

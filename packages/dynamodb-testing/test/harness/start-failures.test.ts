@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeNeedingJava, emulatorForSuite } from "../support/clients.js";
+import { rejection } from "../../../../test/support/rejection.js";
 
 let scratch: string;
 beforeAll(async () => {
@@ -19,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 describe("startDynamoDBLocal failures", () => {
   it("a missing java gives ERR_JAVA_NOT_FOUND with the install hint", async () => {
