@@ -242,7 +242,6 @@ async function batchAndCheck(model: ProjectionModel, real: ProjectionReal, index
 }
 
 class DeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  #label = "";
   readonly resource: number;
   readonly kind: CurrentKind;
   readonly random: VersionPick;
@@ -268,16 +267,15 @@ class DeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
     // A retry of an event whose n equals its c cannot be told from a new delivery (engines never
     // make one), so such an event is delivered without a fault.
     const fault = versionsEqual(current, next) ? undefined : this.fault;
-    this.#label = `deliver(${showBytes(resource)}, ${id}, c=${this.kind}:${showVersion(current)}, n=${showVersion(next)}${this.failUserItem ? ", failing user item" : ""}${fault === undefined ? "" : `, fault ${fault}`})`;
+    this.label = `deliver(${showBytes(resource)}, ${id}, c=${this.kind}:${showVersion(current)}, n=${showVersion(next)}${this.failUserItem ? ", failing user item" : ""}${fault === undefined ? "" : `, fault ${fault}`})`;
     await deliverAndCheck(model, real, this.resource, current, next, id, { fault, failUserItem: this.failUserItem });
   }
-  override toString(): string {
-    return this.#label || `deliver(#${this.resource}, c=${this.kind})`;
+  protected override planned(): string {
+    return `deliver(#${this.resource}, c=${this.kind})`;
   }
 }
 
 class StreamCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  #label = "";
   readonly resource: number;
   readonly offset: number;
   readonly fault: FaultKind | undefined;
@@ -289,16 +287,15 @@ class StreamCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   }
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const { resource, list } = target(model, this.resource);
-    this.#label = `deliverOffset(${showBytes(resource)}@${this.offset}${this.fault === undefined ? "" : `, fault ${this.fault}`})`;
+    this.label = `deliverOffset(${showBytes(resource)}@${this.offset}${this.fault === undefined ? "" : `, fault ${this.fault}`})`;
     await deliverAndCheck(model, real, this.resource, offsetVersion(this.offset - 1), encodeOffset(this.offset), `${list}@${this.offset}`, { fault: this.fault });
   }
-  override toString(): string {
-    return this.#label || `deliverOffset(#${this.resource}@${this.offset})`;
+  protected override planned(): string {
+    return `deliverOffset(#${this.resource}@${this.offset})`;
   }
 }
 
 class RedeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  #label = "";
   readonly resource: number;
   readonly pick: number;
   constructor(resource: number, pick: number) {
@@ -310,14 +307,14 @@ class RedeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
     const { resource, entry } = target(model, this.resource);
     const earlier = entry.delivered[this.pick % Math.max(entry.delivered.length, 1)];
     if (earlier === undefined) {
-      this.#label = `redeliver(${showBytes(resource)}: nothing delivered yet)`;
+      this.label = `redeliver(${showBytes(resource)}: nothing delivered yet)`;
       return;
     }
-    this.#label = `redeliver(${showBytes(resource)}, ${earlier.id}, c=${showVersion(earlier.current)}, n=${showVersion(earlier.next)})`;
+    this.label = `redeliver(${showBytes(resource)}, ${earlier.id}, c=${showVersion(earlier.current)}, n=${showVersion(earlier.next)})`;
     await deliverAndCheck(model, real, this.resource, earlier.current, earlier.next, earlier.id, {});
   }
-  override toString(): string {
-    return this.#label || `redeliver(#${this.resource}, #${this.pick})`;
+  protected override planned(): string {
+    return `redeliver(#${this.resource}, #${this.pick})`;
   }
 }
 
@@ -339,7 +336,6 @@ function storedOffset(version: Version): bigint {
 }
 
 class BatchCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  #label = "";
   readonly resource: number;
   readonly start: BatchStart;
   readonly nexts: readonly VersionPick[];
@@ -374,16 +370,15 @@ class BatchCommand extends KitCommand<ProjectionModel, ProjectionReal> {
     const chain = [deliveries[0]?.current ?? EMPTY, ...deliveries.map((d) => d.next)];
     const commits = versionsEqual(entry.version, chain[0] ?? EMPTY) && this.failAt === undefined;
     const fault = commits && allDifferent(chain) ? this.fault : undefined;
-    this.#label = `deliverBatch(${showBytes(resource)}, ${deliveries.map((d) => `${d.event.id}${d.event.failUserItem === true ? "!" : ""}`).join(" ")}, c=${"kind" in start ? start.kind : "offset"}:${showVersion(chain[0])}${fault === undefined ? "" : `, fault ${fault}`})`;
+    this.label = `deliverBatch(${showBytes(resource)}, ${deliveries.map((d) => `${d.event.id}${d.event.failUserItem === true ? "!" : ""}`).join(" ")}, c=${"kind" in start ? start.kind : "offset"}:${showVersion(chain[0])}${fault === undefined ? "" : `, fault ${fault}`})`;
     await batchAndCheck(model, real, this.resource, deliveries, fault);
   }
-  override toString(): string {
-    return this.#label || `deliverBatch(#${this.resource}, ${this.nexts.length} events)`;
+  protected override planned(): string {
+    return `deliverBatch(#${this.resource}, ${this.nexts.length} events)`;
   }
 }
 
 class CloseCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  #label = "";
   readonly resource: number;
   constructor(resource: number) {
     super();
@@ -391,18 +386,17 @@ class CloseCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   }
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const aim = target(model, this.resource);
-    this.#label = `closeResource(${showBytes(aim.resource)})`;
+    this.label = `closeResource(${showBytes(aim.resource)})`;
     await real.backend.handler.closeResource(aim.resource);
     aim.entry.version = EMPTY;
-    await expectTarget(real, aim, this.#label);
+    await expectTarget(real, aim, this.label);
   }
-  override toString(): string {
-    return this.#label || `closeResource(#${this.resource})`;
+  protected override planned(): string {
+    return `closeResource(#${this.resource})`;
   }
 }
 
 class UndeclaredEventCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  #label = "";
   readonly resource: number;
   constructor(resource: number) {
     super();
@@ -411,13 +405,13 @@ class UndeclaredEventCommand extends KitCommand<ProjectionModel, ProjectionReal>
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     const aim = target(model, this.resource);
     const event = { type: UNEXPECTED_EVENT_TYPE, list: aim.list, id: `undeclared-${model.sequence++}` } as unknown as ProbeEvent;
-    this.#label = `deliverUndeclared(${showBytes(aim.resource)}, c=${showVersion(aim.entry.version)})`;
+    this.label = `deliverUndeclared(${showBytes(aim.resource)}, c=${showVersion(aim.entry.version)})`;
     const outcome = await settle(Promise.resolve().then(() => real.backend.handler.handleEvent(aim.resource, aim.entry.version, encodeOffset(99), createEventScope(), event)));
-    expect(isProjectionKitError(outcome.ok ? undefined : outcome.error, "ERR_UNEXPECTED_MESSAGE"), `${this.#label} must reject with an UnexpectedMessageError`).toBe(true);
-    await expectTarget(real, aim, this.#label);
+    expect(isProjectionKitError(outcome.ok ? undefined : outcome.error, "ERR_UNEXPECTED_MESSAGE"), `${this.label} must reject with an UnexpectedMessageError`).toBe(true);
+    await expectTarget(real, aim, this.label);
   }
-  override toString(): string {
-    return this.#label || `deliverUndeclared(#${this.resource})`;
+  protected override planned(): string {
+    return `deliverUndeclared(#${this.resource})`;
   }
 }
 
@@ -426,7 +420,7 @@ class CompactCommand extends KitCommand<ProjectionModel, ProjectionReal> {
     await real.backend.handler.compact(createCompactScope());
     await expectAll(model, real, "compact");
   }
-  override toString(): string {
+  protected override planned(): string {
     return "compact()";
   }
 }
@@ -435,7 +429,7 @@ class ConfigureCommand extends KitCommand<ProjectionModel, ProjectionReal> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
     expect(declaredConfiguration(real.backend.handler), "configure must declare the same every time").toEqual(model.declared);
   }
-  override toString(): string {
+  protected override planned(): string {
     return "configure()";
   }
 }

@@ -67,7 +67,6 @@ async function expectAllStored(real: RepositoryReal, model: RepositoryModel, aft
 }
 
 class ReadCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  #label = "";
   readonly resource: number;
   constructor(resource: number) {
     super();
@@ -75,16 +74,15 @@ class ReadCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   }
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
-    this.#label = `resourceVersion(${showBytes(resource)})`;
+    this.label = `resourceVersion(${showBytes(resource)})`;
     await expectStored(real, model, resource, "nothing but reads");
   }
-  override toString(): string {
-    return this.#label || `resourceVersion(#${this.resource})`;
+  protected override planned(): string {
+    return `resourceVersion(#${this.resource})`;
   }
 }
 
 class StoreCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  #label = "";
   readonly resource: number;
   readonly version: number | undefined;
   constructor(resource: number, version: number | undefined) {
@@ -95,18 +93,17 @@ class StoreCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
     const version = versionAt(model, this.version);
-    this.#label = `storeResourceVersion(${showBytes(resource)}, ${showVersion(version)})`;
+    this.label = `storeResourceVersion(${showBytes(resource)}, ${showVersion(version)})`;
     await real.repository.storeResourceVersion(resource, version);
     remember(model, resource, version);
-    await expectStored(real, model, resource, this.#label);
+    await expectStored(real, model, resource, this.label);
   }
-  override toString(): string {
-    return this.#label || `storeResourceVersion(#${this.resource}, #${this.version ?? "empty"})`;
+  protected override planned(): string {
+    return `storeResourceVersion(#${this.resource}, #${this.version ?? "empty"})`;
   }
 }
 
 class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  #label = "";
   readonly resource: number;
   readonly kind: CurrentKind;
   readonly random: number;
@@ -133,13 +130,13 @@ class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal> {
             ? (history[this.staleIndex % history.length] ?? random)
             : random;
     const next = versionAt(model, this.next);
-    this.#label = `updateResourceVersion(${showBytes(resource)}, ${this.kind}=${showVersion(current)}, ${showVersion(next)})`;
+    this.label = `updateResourceVersion(${showBytes(resource)}, ${this.kind}=${showVersion(current)}, ${showVersion(next)})`;
     const expected = versionsEqual(stored(model, resource), current);
     const conflicts: VersionConflict[] = [];
     const result = await real.repository.updateResourceVersion(resource, current, next, {
       onConflict: (conflict) => conflicts.push(conflict),
     });
-    expect(result, `${this.#label} with ${showVersion(stored(model, resource))} stored`).toBe(expected);
+    expect(result, `${this.label} with ${showVersion(stored(model, resource))} stored`).toBe(expected);
     if (expected) {
       expect(conflicts).toEqual([]);
       remember(model, resource, next);
@@ -147,15 +144,14 @@ class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal> {
       expect(conflicts).toHaveLength(1);
       expect(conflicts[0]?.storedVersion, "the stored version reported with the conflict").toEqual(stored(model, resource));
     }
-    await expectStored(real, model, resource, this.#label);
+    await expectStored(real, model, resource, this.label);
   }
-  override toString(): string {
-    return this.#label || `updateResourceVersion(#${this.resource}, ${this.kind})`;
+  protected override planned(): string {
+    return `updateResourceVersion(#${this.resource}, ${this.kind})`;
   }
 }
 
 class DeleteCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  #label = "";
   readonly resource: number;
   constructor(resource: number) {
     super();
@@ -163,13 +159,13 @@ class DeleteCommand extends KitCommand<RepositoryModel, RepositoryReal> {
   }
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
     const resource = resourceAt(model, this.resource);
-    this.#label = `deleteResource(${showBytes(resource)})`;
+    this.label = `deleteResource(${showBytes(resource)})`;
     await real.repository.deleteResource(resource);
     model.stored.delete(bytesKey(resource));
-    await expectStored(real, model, resource, this.#label);
+    await expectStored(real, model, resource, this.label);
   }
-  override toString(): string {
-    return this.#label || `deleteResource(#${this.resource})`;
+  protected override planned(): string {
+    return `deleteResource(#${this.resource})`;
   }
 }
 
