@@ -143,7 +143,7 @@ class BoundDynamoProjection<E extends ProjectionEvent> extends ProjectionHandler
 
   protected async _handleEvent({ resource, current, next, scope, event, signal, onConflict, onRequest }: EventCall<E>): Promise<boolean> {
     const key = this.#key(resource);
-    const items = await this.#items(scope, event, signal, "handler.handleEvent()");
+    const items = checkedItems(await this.#handler.handleEvent(scope, event, { signal }), "handler.handleEvent()");
     const prepared = await this.#committer.prepare({ resource, key, current, next, items, signal, onConflict, onRequest });
     return this.#committer.send(prepared);
   }
@@ -217,18 +217,22 @@ class BoundDynamoProjection<E extends ProjectionEvent> extends ProjectionHandler
   }
 
   async #items(scope: ProjectionEventScope, event: E, signal: AbortSignal | undefined, source: string): Promise<readonly TransactWriteItem[]> {
-    const items = await this.#handler.handleEvent(scope, event, { signal });
-    return items === undefined ? [] : requireTransactItems(items, source);
+    return checkedItems(await this.#handler.handleEvent(scope, event, { signal }), source);
   }
 
   /** The coalesced actions of a run of two or more deliveries, starting at `deliveries[first]`. */
   async #runItems(run: readonly EventDelivery<E>[], first: number, signal: AbortSignal | undefined): Promise<readonly TransactWriteItem[]> {
     const coalesce = this.#handler.handleEvents as NonNullable<DynamoProjectionHandler<E>["handleEvents"]>;
     const items = await coalesce.call(this.#handler, run.map(({ event, scope }) => ({ event, scope })), { signal });
-    return items === undefined ? [] : requireTransactItems(items, `handler.handleEvents() for deliveries[${first}..${first + run.length - 1}]`);
+    return checkedItems(items, `handler.handleEvents() for deliveries[${first}..${first + run.length - 1}]`);
   }
 
   #key(resource: Resource): Uint8Array {
     return versionItemKey(this.identity.key, resource);
   }
+}
+
+/** What a handler returned, checked: its actions, or none for `undefined`. */
+function checkedItems(items: readonly TransactWriteItem[] | void, source: string): readonly TransactWriteItem[] {
+  return items === undefined ? [] : requireTransactItems(items, source);
 }

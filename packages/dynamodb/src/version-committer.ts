@@ -80,37 +80,27 @@ export class VersionCommitter {
     if (request.items.length === 0) {
       return { request, write, tables: [write.table], single: this.#decorateSingle(singleVersionWrite(write)) };
     }
+    const versionAction = versionTransactAction(write);
     const transaction = decorateTransaction(
-      { TransactItems: [versionTransactAction(write), ...request.items], ClientRequestToken: write.token },
+      { TransactItems: [versionAction, ...request.items], ClientRequestToken: write.token },
       this.#options.decorators.transactWriteItems,
     );
+    // The decorators may not change action 0 (decorateTransaction checks it), so the budget can
+    // count the version action as built.
     const items = transaction.TransactItems?.slice(1) ?? [];
-    this.#budget(write, this.#options.keySchemas).add(items);
-    const keySchemas = await this.keySchemasFor([items], request.signal, request.onRequest);
-    if (keySchemas !== this.#options.keySchemas) {
-      this.#budget(write, keySchemas).add(items);
+    const declared = this.#options.keySchemas;
+    this.#budget(write, declared, undefined, versionAction).add(items);
+    const needed = this.#tablesToLearn(items, declared);
+    if (needed.length > 0) {
+      const learnt = await learnKeySchemas(this.#client, needed, { signal: request.signal, requestTimeoutMs: this.#options.requestTimeoutMs, onRequest: request.onRequest });
+      this.#budget(write, { ...learnt, ...declared }, undefined, versionAction).add(items);
     }
     return { request, write, tables: tablesOf(write.table, items), transaction };
   }
 
-  /**
-   * The key schemas that checking `groups` of items needs: the declared ones, and those learnt
-   * for the tables a group needs and `keySchemas` does not name (see `tablesNeedingKeySchema`).
-   * Returns the declared schemas themselves when nothing had to be learnt.
-   */
-  async keySchemasFor(
-    groups: ReadonlyArray<readonly TransactWriteItem[]>,
-    signal: AbortSignal | undefined,
-    onRequest: ((cost: RequestCost) => void) | undefined,
-  ): Promise<KeySchemas> {
-    const declared = this.#options.keySchemas;
-    const known = (table: string) => Object.hasOwn(declared, table) || table === this.#options.table;
-    const needed = [...new Set(groups.flatMap((items) => tablesNeedingKeySchema(items, known)))];
-    if (needed.length === 0) {
-      return declared;
-    }
-    const learnt = await learnKeySchemas(this.#client, needed, { signal, requestTimeoutMs: this.#options.requestTimeoutMs, onRequest });
-    return { ...learnt, ...declared };
+  /** The tables of `items` whose key schema the limit checks need and that neither the options nor the version table give. */
+  #tablesToLearn(items: readonly TransactWriteItem[], declared: KeySchemas): string[] {
+    return tablesNeedingKeySchema(items, (table) => Object.hasOwn(declared, table) || table === this.#options.table);
   }
 
   /**
@@ -132,7 +122,7 @@ export class VersionCommitter {
     signal: AbortSignal | undefined,
     onRequest: ((cost: RequestCost) => void) | undefined,
   ): Promise<void> {
-    const needed = tablesNeedingKeySchema(items, (table) => Object.hasOwn(keySchemas, table) || table === this.#options.table);
+    const needed = this.#tablesToLearn(items, keySchemas);
     if (needed.length > 0) {
       Object.assign(keySchemas, await learnKeySchemas(this.#client, needed, { signal, requestTimeoutMs: this.#options.requestTimeoutMs, onRequest }));
     }
@@ -147,7 +137,7 @@ export class VersionCommitter {
     return this.#budget(write, keySchemas, { maxBytes: MAX_TRANSACTION_BYTES - PLANNING_RESERVE_BYTES });
   }
 
-  #budget(write: VersionWrite, keySchemas: KeySchemas, limits?: TransactionLimits): TransactionBudget {
+  #budget(write: VersionWrite, keySchemas: KeySchemas, limits?: TransactionLimits, versionAction = versionTransactAction(write)): TransactionBudget {
     return new TransactionBudget(
       {
         versionTable: this.#options.table,
@@ -155,7 +145,7 @@ export class VersionCommitter {
         versionKey: write.key,
         keySchemas,
       },
-      versionTransactAction(write),
+      versionAction,
       limits,
     );
   }
