@@ -5,21 +5,32 @@ import { describe, expect, it, vi } from "vitest";
 
 vi.stubEnv("BENCH_SMOKE", "1");
 const { runOverheadBench } = await import("../src/overhead.bench.ts");
+const { addToBalance, balanceUpdate } = await import("../src/support/balance-projection.ts");
 const { runRequestsBench } = await import("../src/requests.bench.ts");
 const { runVersusGoBench } = await import("../src/versus-go.bench.ts");
 const { runScalingBench } = await import("../src/scaling.bench.ts");
 const { runHotPartitionBench } = await import("../src/hot-partition.bench.ts");
 
 describe("benchmarks, smoke run on dynalite", () => {
-  it("P1 measures both cases end to end and client side, with a ratio per round", async () => {
+  it("P1 measures its three cases end to end and client side, with a ratio per round", async () => {
     const figures = await runOverheadBench();
     expect(figures.map((f) => f.where)).toEqual(["dynalite", "client side (canned responses)"]);
     for (const f of figures) {
-      expect(f.ratios).toHaveLength(2);
-      expect(f.ratios.every((r) => Number.isFinite(r) && r > 0)).toBe(true);
+      for (const ratios of [f.ratios, f.documentRatios]) {
+        expect(ratios).toHaveLength(2);
+        expect(ratios.every((r) => Number.isFinite(r) && r > 0)).toBe(true);
+      }
       expect(f.ours).toBeGreaterThan(0);
+      expect(f.oursDocument).toBeGreaterThan(0);
       expect(f.handWritten).toBeGreaterThan(0);
     }
+  });
+
+  it("P1's handlers return the baseline's own Update, built natively or with documentItem", () => {
+    expect(addToBalance("Balances", "acc-1", 5)).toEqual(balanceUpdate("Balances", "acc-1", 5));
+    expect(balanceUpdate("Balances", "acc-1", 5)).toEqual({
+      Update: { TableName: "Balances", Key: { pk: { S: "acc-1" } }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": { N: "5" } } },
+    });
   });
 
   it("P2/P3 count one request and one write unit for a zero-item event, four for a one-item transaction", async () => {

@@ -2,7 +2,7 @@
 // balance item (one Update), optionally coalesced by handleEvents, plus the hand-written requests
 // of the same writes that the overhead bench compares it with.
 import { randomUUID } from "node:crypto";
-import { TransactWriteItemsCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import type { Version } from "@projectionkit/core";
 import { documentItem, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 
@@ -46,7 +46,20 @@ export function addToBalance(table: string, account: string, amount: number) {
  * const shape: ProjectionShape = "balance, coalesced";
  * ```
  */
-export type ProjectionShape = "balance" | "balance, coalesced" | "no items" | "row per event";
+export type ProjectionShape = "balance" | "balance, native" | "balance, coalesced" | "no items" | "row per event";
+
+/**
+ * The same Update as {@link addToBalance}, in DynamoDB's native attribute values: what the
+ * hand-written baseline sends as its second action.
+ *
+ * @example
+ * ```ts
+ * const action = balanceUpdate("Balances", "acc-1", 5); // { Update: { …, ExpressionAttributeValues: { ":a": { N: "5" } } } }
+ * ```
+ */
+export function balanceUpdate(table: string, account: string, amount: number): TransactWriteItem {
+  return { Update: { TableName: table, Key: { pk: { S: account } }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": { N: String(amount) } } } };
+}
 
 /**
  * A handler of the given shape writing into `table`.
@@ -68,6 +81,9 @@ export function depositHandler(table: string, shape: ProjectionShape, key = HAND
       return { configure, handleEvent: (_scope, event) => [documentItem({ Put: { TableName: table, Item: { pk: event.id, amount: event.amount } } })] };
     case "balance":
       return { configure, handleEvent: (_scope, event) => [addToBalance(table, event.account, event.amount)] };
+    case "balance, native":
+      // The action the hand-written baseline sends, built as it builds it (no documentItem).
+      return { configure, handleEvent: (_scope, event) => [balanceUpdate(table, event.account, event.amount)] };
     case "balance, coalesced":
       return {
         configure,
@@ -128,7 +144,7 @@ export async function handWrittenEvent(
       ClientRequestToken: token,
       TransactItems: [
         version,
-        { Update: { TableName: balanceTable, Key: { pk: { S: account } }, UpdateExpression: "ADD balance :a", ExpressionAttributeValues: { ":a": { N: String(amount) } } } },
+        balanceUpdate(balanceTable, account, amount),
       ],
     }),
   );
