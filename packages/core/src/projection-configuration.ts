@@ -39,7 +39,13 @@ export interface ProjectionConfiguration<E extends ProjectionEvent = ProjectionE
  * ```
  */
 export interface Configurable<E extends ProjectionEvent = ProjectionEvent> {
-  /** Declares identity and event types. */
+  /**
+   * Declares identity and event types (H1). Called when the handler is bound, and perhaps again: it
+   * must give the same answer every time. The identity key names the projection's stored data (a
+   * DynamoDB adapter writes it into every version item's key), so it must never change.
+   *
+   * @param configurer - receives the declarations.
+   */
   configure(configurer: ProjectionConfigurer<E>): void;
 }
 

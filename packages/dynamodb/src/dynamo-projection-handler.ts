@@ -1,11 +1,5 @@
 import type { DynamoDBClient, TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import type {
-  OperationOptions,
-  ProjectionCompactScope,
-  ProjectionConfigurer,
-  ProjectionEvent,
-  ProjectionEventScope,
-} from "@projectionkit/core";
+import type { OperationOptions, ProjectionCompactScope, ProjectionEvent, ProjectionEventScope, ProjectionLogic } from "@projectionkit/core";
 
 /**
  * The projection logic a user writes for DynamoDB (D4): for each event, the transaction actions to
@@ -43,15 +37,7 @@ import type {
  * };
  * ```
  */
-export interface DynamoProjectionHandler<E extends ProjectionEvent = ProjectionEvent> {
-  /**
-   * Declares identity and event types (H1). The identity key is written into every version
-   * item's key, so it must never change.
-   *
-   * @param configurer - receives the declarations.
-   */
-  configure(configurer: ProjectionConfigurer<E>): void;
-
+export interface DynamoProjectionHandler<E extends ProjectionEvent = ProjectionEvent> extends ProjectionLogic<E> {
   /**
    * Returns the actions that apply `event` to the read model (may be none). Use `documentItem`
    * to write them with plain values. Up to 99 actions (the version write is the 100th).
@@ -101,14 +87,6 @@ export interface DynamoProjectionHandler<E extends ProjectionEvent = ProjectionE
     deliveries: readonly EventDelivery<E>[],
     options: OperationOptions,
   ): readonly TransactWriteItem[] | void | Promise<readonly TransactWriteItem[] | void>;
-
-  /**
-   * Suggests a deadline for handling `event`, in milliseconds; `0` or absent for no hint (H5).
-   *
-   * @param event - the event.
-   * @returns milliseconds.
-   */
-  timeoutHint?(event: E): number;
 
   /**
    * Shrinks the read model in small steps (H5). Not covered by the version check: it gets the

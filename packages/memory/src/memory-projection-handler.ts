@@ -1,10 +1,4 @@
-import type {
-  OperationOptions,
-  ProjectionCompactScope,
-  ProjectionConfigurer,
-  ProjectionEvent,
-  ProjectionEventScope,
-} from "@projectionkit/core";
+import type { OperationOptions, ProjectionCompactScope, ProjectionEvent, ProjectionEventScope, ProjectionLogic } from "@projectionkit/core";
 import type { Draft } from "./draft.js";
 
 /**
@@ -52,15 +46,7 @@ export type StateUpdate<S> = S | Draft<S> | void | undefined | Promise<S | Draft
  * };
  * ```
  */
-export interface MemoryProjectionHandler<S, E extends ProjectionEvent = ProjectionEvent> {
-  /**
-   * Declares identity and event types; called when the handler is bound and must give the same
-   * answer every time (H1).
-   *
-   * @param configurer - receives the declarations.
-   */
-  configure(configurer: ProjectionConfigurer<E>): void;
-
+export interface MemoryProjectionHandler<S, E extends ProjectionEvent = ProjectionEvent> extends ProjectionLogic<E> {
   /** The state before any event. */
   readonly initialState: S;
 
@@ -74,14 +60,6 @@ export interface MemoryProjectionHandler<S, E extends ProjectionEvent = Projecti
    * @returns nothing, or the next state.
    */
   handleEvent(state: Draft<S>, scope: ProjectionEventScope, event: E, options: OperationOptions): StateUpdate<S>;
-
-  /**
-   * Suggests a deadline for handling `event`, in milliseconds; `0` or absent for no hint.
-   *
-   * @param event - the event.
-   * @returns milliseconds.
-   */
-  timeoutHint?(event: E): number;
 
   /**
    * Shrinks the state, e.g. drops expired entries. Absent means there is nothing to compact.

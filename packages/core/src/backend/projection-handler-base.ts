@@ -32,7 +32,12 @@ import { checkConditionalOptions, checkOptions } from "./resource-repository-bas
  * ```
  */
 export interface ProjectionLogic<E extends ProjectionEvent = ProjectionEvent> extends Configurable<E> {
-  /** Milliseconds that handling `event` may take; `0` or absent for no hint. */
+  /**
+   * Suggests a deadline for handling `event`, in milliseconds; `0` or absent for no hint (H5).
+   *
+   * @param event - the event.
+   * @returns milliseconds.
+   */
   timeoutHint?(event: E): number;
 }
 
