@@ -2,7 +2,18 @@ import { draftCallOf, draftNodeOf } from "./draft-symbols.js";
 import { CollectionTraps, MAP_METHODS, ObjectTraps, SET_METHODS } from "./draft-traps.js";
 import { StateDate, toStateDate } from "./state-date.js";
 import { InvalidStateUpdateError } from "./state-update-error.js";
-import { childPath, containerKind, defineDataProperty, isLeaf, requireDataProperties, unkeepableValue, type ContainerKind } from "./state-values.js";
+import {
+  childPath,
+  containerKind,
+  defineDataProperty,
+  enterContainer,
+  isLeaf,
+  requireDataProperties,
+  requireKeepableKey,
+  requireKeepableMembers,
+  unkeepableValue,
+  type ContainerKind,
+} from "./state-values.js";
 import { ChangeKind, type UndoLog } from "./undo-log.js";
 
 /**
@@ -154,9 +165,7 @@ export class DraftCall {
   /** `map.set(key, value)` on a Map draft. */
   writeMapEntry(map: Map<unknown, unknown>, key: unknown, value: unknown): void {
     this.requireOpen();
-    if (!isLeaf(key) || key instanceof StateDate) {
-      throw unkeepableValue("a key of a Map in the state", key);
-    }
+    requireKeepableKey(key, "a Map in the state");
     const stored = this.#admit(value, key);
     this.#logMapEntry(map, key);
     this.mutated = true;
@@ -330,14 +339,7 @@ export class DraftCall {
     if (this.#context.isShared(value) || adopted.has(value)) {
       return value;
     }
-    const kind = containerKind(value);
-    if (kind === undefined) {
-      throw unkeepableValue(path, value);
-    }
-    if (ancestors.has(value)) {
-      throw new InvalidStateUpdateError(`${path} refers back to one of its own ancestors; a memory state cannot hold cycles`);
-    }
-    ancestors.add(value);
+    const kind = enterContainer(value, path, ancestors);
     let target = value;
     const replace = (key: unknown, stored: unknown): void => {
       if (!Object.isExtensible(target)) {
@@ -351,17 +353,11 @@ export class DraftCall {
     };
     switch (kind) {
       case "set":
-        for (const member of value as Set<unknown>) {
-          if (!isLeaf(member) || member instanceof StateDate) {
-            throw unkeepableValue(`a member of ${path}`, member);
-          }
-        }
+        requireKeepableMembers(value as Set<unknown>, path);
         break;
       case "map":
         for (const [key, item] of value as Map<unknown, unknown>) {
-          if (!isLeaf(key) || key instanceof StateDate) {
-            throw unkeepableValue(`a key of ${path}`, key);
-          }
+          requireKeepableKey(key, path);
           const stored = this.#adoptChild(item, childPath(path, key), ancestors, adopted);
           if (stored !== item) {
             replace(key, stored);

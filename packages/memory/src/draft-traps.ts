@@ -152,6 +152,25 @@ function nodeOf<T>(receiver: unknown): T {
 }
 
 type MapNode = Map<unknown, unknown>;
+type SetNode = Set<unknown>;
+
+/** `delete` of a Map or a Set draft: the write goes through the draft's call, which logs it. */
+function deleteMethod(owner: "Map" | "Set"): (this: unknown, member: unknown) => boolean {
+  const method = `${owner}.prototype.delete`;
+  return function deleteMember(this: unknown, member: unknown): boolean {
+    const call = callOf(this, method);
+    return call.deleteFromCollection(nodeOf<MapNode | SetNode>(this), member);
+  };
+}
+
+/** `clear` of a Map or a Set draft: the write goes through the draft's call, which logs it. */
+function clearMethod(owner: "Map" | "Set"): (this: unknown) => void {
+  const method = `${owner}.prototype.clear`;
+  return function clear(this: unknown): void {
+    const call = callOf(this, method);
+    call.clearCollection(nodeOf<MapNode | SetNode>(this));
+  };
+}
 
 function mapValue(call: DraftCall, node: MapNode, key: unknown, value: unknown): unknown {
   return typeof value === "object" && value !== null ? call.child(node, ChangeKind.MapEntry, key, value) : value;
@@ -194,22 +213,8 @@ export const MAP_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
       return this;
     },
   ],
-  [
-    "delete",
-    function deleteEntry(this: unknown, key: unknown): boolean {
-      const call = callOf(this, "Map.prototype.delete");
-      const node = nodeOf<MapNode>(this);
-      return call.deleteFromCollection(node, key);
-    },
-  ],
-  [
-    "clear",
-    function clear(this: unknown): void {
-      const call = callOf(this, "Map.prototype.clear");
-      const node = nodeOf<MapNode>(this);
-      call.clearCollection(node);
-    },
-  ],
+  ["delete", deleteMethod("Map")],
+  ["clear", clearMethod("Map")],
   [
     "forEach",
     function forEach(this: unknown, callback: (value: unknown, key: unknown, map: unknown) => void, thisArg?: unknown): void {
@@ -236,7 +241,6 @@ export const MAP_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
   [Symbol.iterator, mapEntries],
 ]);
 
-type SetNode = Set<unknown>;
 
 const SET_READERS = ["union", "intersection", "difference", "symmetricDifference", "isSubsetOf", "isSupersetOf", "isDisjointFrom"] as const;
 
@@ -261,22 +265,8 @@ export const SET_METHODS: ReadonlyMap<PropertyKey, unknown> = new Map<PropertyKe
       return this;
     },
   ],
-  [
-    "delete",
-    function deleteMember(this: unknown, value: unknown): boolean {
-      const call = callOf(this, "Set.prototype.delete");
-      const node = nodeOf<SetNode>(this);
-      return call.deleteFromCollection(node, value);
-    },
-  ],
-  [
-    "clear",
-    function clear(this: unknown): void {
-      const call = callOf(this, "Set.prototype.clear");
-      const node = nodeOf<SetNode>(this);
-      call.clearCollection(node);
-    },
-  ],
+  ["delete", deleteMethod("Set")],
+  ["clear", clearMethod("Set")],
   [
     "forEach",
     function forEach(this: unknown, callback: (value: unknown, key: unknown, set: unknown) => void, thisArg?: unknown): void {

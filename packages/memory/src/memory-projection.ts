@@ -183,13 +183,9 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
   protected override async _handleEventBatch(call: EventBatchCall<E>): Promise<BatchResult> {
     const { resource, deliveries, signal } = call;
     const key = this.#versions.keyOf(resource);
-    const first = deliveries[0] as EventBatchCall<E>["deliveries"][number];
-    let storedVersion: Version | undefined;
-    const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
-      storedVersion = conflict.storedVersion;
-    };
-    if (this.#conflicts(key, resource, first.current, onConflict)) {
-      return { applied: 0, requests: 0, stopped: { index: 0, reason: "conflict", storedVersion } };
+    const conflict = this.#batchConflict(key, resource, deliveries, 0);
+    if (conflict !== undefined) {
+      return conflict;
     }
     try {
       return await this.#queue.run(this.#applyBatchTask, key, call, signal);
@@ -227,6 +223,20 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     await this.#queue.run(compactStep, undefined, undefined, signal);
   }
 
+  /**
+   * A batch stopped before its first event, when the stored version is not that event's `current`;
+   * `undefined` when the batch may go on. `requests` is what the check counts for: 0 before the
+   * batch took its turn in the queue, 1 once it has.
+   */
+  #batchConflict(key: string, resource: Resource, deliveries: EventBatchCall<E>["deliveries"], requests: 0 | 1): BatchResult | undefined {
+    const first = deliveries[0] as EventBatchCall<E>["deliveries"][number];
+    let storedVersion: Version | undefined;
+    const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
+      storedVersion = conflict.storedVersion;
+    };
+    return this.#conflicts(key, resource, first.current, onConflict) ? { applied: 0, requests, stopped: { index: 0, reason: "conflict", storedVersion } } : undefined;
+  }
+
   /** Runs the handler and commits: synchronous unless the handler or a hook returns a promise. */
   #applyEvent(key: string, call: EventCall<E>): boolean | Promise<boolean> {
     if (this.#conflicts(key, call.resource, call.current, call.onConflict)) {
@@ -255,13 +265,9 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
   }
 
   #applyBatch(key: string, { resource, deliveries, signal }: EventBatchCall<E>): BatchResult | Promise<BatchResult> {
-    const first = deliveries[0] as EventBatchCall<E>["deliveries"][number];
-    let storedVersion: Version | undefined;
-    const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
-      storedVersion = conflict.storedVersion;
-    };
-    if (this.#conflicts(key, resource, first.current, onConflict)) {
-      return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
+    const conflict = this.#batchConflict(key, resource, deliveries, 1);
+    if (conflict !== undefined) {
+      return conflict;
     }
     const transaction = this.#store.begin();
     let applied = 0;
@@ -298,9 +304,11 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
           transaction.rollback();
           return { applied: 0, requests: 1, stopped: { index: 0, reason: "error", error: failure?.error } };
         }
-        if (this.#conflicts(key, resource, first.current, onConflict)) {
+        // `closeResource` does not queue, so the version may have moved while the handlers ran.
+        const moved = this.#batchConflict(key, resource, deliveries, 1);
+        if (moved !== undefined) {
           transaction.rollback();
-          return { applied: 0, requests: 1, stopped: { index: 0, reason: "conflict", storedVersion } };
+          return moved;
         }
         const committed = deliveries.slice(0, applied);
         const last = committed[applied - 1] as (typeof committed)[number];

@@ -50,6 +50,50 @@ export function unkeepableValue(path: string, value: unknown): InvalidStateUpdat
 }
 
 /**
+ * The kind of a container that is being taken into a state at `path`, once it is known to be one a
+ * state can keep and not one of its own ancestors; it joins `ancestors`.
+ *
+ * @throws InvalidStateUpdateError for a value a state cannot keep, or a cycle.
+ *
+ * @internal
+ */
+export function enterContainer(value: object, path: string, ancestors: Set<object>): ContainerKind {
+  const kind = containerKind(value);
+  if (kind === undefined) {
+    throw unkeepableValue(path, value);
+  }
+  if (ancestors.has(value)) {
+    throw new InvalidStateUpdateError(`${path} refers back to one of its own ancestors; a memory state cannot hold cycles`);
+  }
+  ancestors.add(value);
+  return kind;
+}
+
+/**
+ * Checks a key of the Map at `path`: a primitive (a `Date` key would be compared by identity).
+ *
+ * @internal
+ */
+export function requireKeepableKey(key: unknown, path: string): void {
+  if (!isLeaf(key) || key instanceof StateDate) {
+    throw unkeepableValue(`a key of ${path}`, key);
+  }
+}
+
+/**
+ * Checks the members of the Set at `path`: primitives only.
+ *
+ * @internal
+ */
+export function requireKeepableMembers(set: ReadonlySet<unknown>, path: string): void {
+  for (const member of set) {
+    if (!isLeaf(member) || member instanceof StateDate) {
+      throw unkeepableValue(`a member of ${path}`, member);
+    }
+  }
+}
+
+/**
  * Extends a path for messages: `.name` for identifier-like keys, `["key"]` otherwise.
  *
  * @internal
@@ -97,14 +141,7 @@ export function copyIntoState(value: unknown, path: string, ancestors: Set<objec
     return toStateDate(value);
   }
   const object = value as object;
-  const kind = containerKind(object);
-  if (kind === undefined) {
-    throw unkeepableValue(path, value);
-  }
-  if (ancestors.has(object)) {
-    throw new InvalidStateUpdateError(`${path} refers back to one of its own ancestors; a memory state cannot hold cycles`);
-  }
-  ancestors.add(object);
+  const kind = enterContainer(object, path, ancestors);
   let copy: unknown;
   switch (kind) {
     case "array":
@@ -113,20 +150,14 @@ export function copyIntoState(value: unknown, path: string, ancestors: Set<objec
     case "map": {
       const map = new Map<unknown, unknown>();
       for (const [key, item] of object as Map<unknown, unknown>) {
-        if (!isLeaf(key) || key instanceof StateDate) {
-          throw unkeepableValue(`a key of ${path}`, key);
-        }
+        requireKeepableKey(key, path);
         map.set(key, copyIntoState(item, childPath(path, key), ancestors));
       }
       copy = map;
       break;
     }
     case "set":
-      for (const member of object as Set<unknown>) {
-        if (!isLeaf(member) || member instanceof StateDate) {
-          throw unkeepableValue(`a member of ${path}`, member);
-        }
-      }
+      requireKeepableMembers(object as Set<unknown>, path);
       copy = new Set(object as Set<unknown>);
       break;
     case "object": {
