@@ -114,6 +114,25 @@ export function accountEvent(record: DynamoDBRecord): LedgerEvent | undefined {
   return { type: "Deposited", id, account, amount };
 }
 
+/** Sequence numbers of one Kinesis shard, increasing; gaps between them are normal. */
+const KINESIS_SEQUENCES = [
+  "49590338271490256608559692538361571095921575989136588898",
+  "49590338271490256608559692540925702759324208523137515618",
+  "49590338271490256608559692541934906412358722148936728674",
+  "49590338271490256608559692553437018542437127469384319074",
+  "49590338271490256608559692558649376126931201612163637346",
+  "49590338271490256608559692563612945073591428374719643746",
+] as const;
+
+/** The `i`-th sequence number of shard 6 (`i` from 0 to 5). */
+export function kinesisSequence(i: number): string {
+  const sequence = KINESIS_SEQUENCES[i];
+  if (sequence === undefined) {
+    throw new RangeError(`no Kinesis sequence number ${i} in the fixtures`);
+  }
+  return sequence;
+}
+
 /** A Kinesis record on shard 6 of the `ledger-events` stream, its data the JSON of `payload`. */
 export function kinesisRecord(partitionKey: string, sequenceNumber: string, payload: unknown): KinesisStreamRecord {
   return {
