@@ -4,11 +4,10 @@ import type { CliIo } from "../cli-io.js";
 import type { Connection } from "../connect.js";
 import { DEFAULT_DELETE_CONCURRENCY, deleteVersions } from "../delete-versions.js";
 import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
-import { scanVersions } from "../scan-versions.js";
 import type { VersionEntry } from "../version-entry.js";
 import type { VersionTableDescription } from "../version-table.js";
 import { addProjectionOptions, integer, type ProjectionFlags } from "./options.js";
-import { checkedVersionTable, scanSettings, withProgress } from "./projection-scan.js";
+import { checkedVersionTable, scanProjection, scanSettings, withProgress } from "./projection-scan.js";
 import { tableCommand } from "./table-command.js";
 import { count, formatEntries } from "./version-listing.js";
 
@@ -56,14 +55,7 @@ async function reset(connection: Connection, flags: ResetFlags, io: CliIo): Prom
 
 async function dryRun(connection: Connection, table: VersionTableDescription, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
   const entries: VersionEntry[] = [];
-  const summary = await withProgress(io, "scanning", table, ["found"], (progress) =>
-    scanVersions(connection, flags.table, flags.handlerKey, {
-      ...scanSettings(flags, table, io),
-      consistentRead: true,
-      onEntries: (found) => void entries.push(...found),
-      onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
-    }),
-  );
+  const summary = await scanProjection(connection, table, flags, io, { consistentRead: true, onEntries: (found) => void entries.push(...found) });
   const whose = `of handler ${flags.handlerKey} in table ${flags.table}`;
   if (entries.length === 0) {
     io.stdout.write(`dry run: no version items ${whose} (${count(summary.scanned, "item")} read); nothing to delete\n`);

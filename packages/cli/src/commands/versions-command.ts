@@ -2,10 +2,9 @@ import { Option, type Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import type { Connection } from "../connect.js";
 import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
-import { scanVersions } from "../scan-versions.js";
 import { versionEntryJson, type VersionEntry } from "../version-entry.js";
 import { addProjectionOptions, type ProjectionFlags } from "./options.js";
-import { checkedVersionTable, scanSettings, withProgress } from "./projection-scan.js";
+import { checkedVersionTable, scanProjection } from "./projection-scan.js";
 import { tableCommand } from "./table-command.js";
 import { count, formatEntries } from "./version-listing.js";
 
@@ -46,19 +45,15 @@ export function versionsCommand(io: CliIo, exit: (code: ExitCode) => void): Comm
 async function listVersions(connection: Connection, flags: VersionsFlags, io: CliIo): Promise<ExitCode> {
   const table = await checkedVersionTable(connection, flags, io);
   const entries: VersionEntry[] = [];
-  const summary = await withProgress(io, "scanning", table, ["found"], (progress) =>
-    scanVersions(connection, flags.table, flags.handlerKey, {
-      ...scanSettings(flags, table, io),
-      onEntries: (found) => {
-        if (flags.json === true) {
-          io.stdout.write(found.map((entry) => `${JSON.stringify(versionEntryJson(entry))}\n`).join(""));
-        } else {
-          entries.push(...found);
-        }
-      },
-      onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
-    }),
-  );
+  const summary = await scanProjection(connection, table, flags, io, {
+    onEntries: (found) => {
+      if (flags.json === true) {
+        io.stdout.write(found.map((entry) => `${JSON.stringify(versionEntryJson(entry))}\n`).join(""));
+      } else {
+        entries.push(...found);
+      }
+    },
+  });
   const where = `of handler ${flags.handlerKey} in table ${flags.table} (${count(summary.scanned, "item")} read, ${count(summary.segments, "segment")})`;
   if (flags.json !== true) {
     io.stdout.write(entries.length === 0 ? `no resources ${where}\n` : `${formatEntries(entries)}\n${count(entries.length, "resource")} ${where}\n`);
