@@ -66,19 +66,37 @@ function requireTmux(context: TestContext): void {
   }
 }
 
-/** A proxy that holds the second Scan until released, and the command line that goes through it. */
-async function heldScan(): Promise<{ proxy: Interposer; held: ReturnType<typeof latch>; release: ReturnType<typeof latch>; command: string }> {
+/**
+ * Types `versions` in the pane through a proxy that holds the second Scan, waits for the progress
+ * bar (`progressLine`), then runs `body` while the scan is held; the scan is released and the proxy
+ * stopped however `body` ends.
+ */
+async function duringHeldScan(
+  context: TestContext,
+  progressLine: RegExp,
+  body: (scan: { readonly during: string; readonly release: () => void }) => Promise<void>,
+): Promise<void> {
+  requireTmux(context);
   const held = latch();
   const release = latch();
   let scans = 0;
-  const proxy = await startInterposer(endpoint, async ({ operation }) => {
+  const proxy: Interposer = await startInterposer(endpoint, async ({ operation }) => {
     if (operation === "Scan" && ++scans === 2) {
       held.open();
       await release.wait();
     }
   });
   const command = `'${process.execPath}' '${BIN}' versions --endpoint ${proxy.endpoint} --table ${table} --handler-key ${HANDLER} --page-size 5`;
-  return { proxy, held, release, command };
+  try {
+    await tmux("send-keys", "-t", "cli", "clear", "Enter");
+    await tmux("send-keys", "-t", "cli", `${command}; echo EXIT=$?`, "Enter");
+    await waitForScreen(() => held.isOpen(), "a scan waiting for its second page");
+    const during = await waitForScreen((text) => progressLine.test(text), "a progress bar");
+    await body({ during, release: () => release.open() });
+  } finally {
+    release.open();
+    await proxy.stop();
+  }
 }
 
 beforeAll(() => {
@@ -112,25 +130,15 @@ describeOnEmulators("progress in a real terminal (tmux)", (emulator) => {
   });
 
   it("draws a progress bar on stderr while scanning, and clears it when done", async (context) => {
-    requireTmux(context);
-    const { proxy, held, release, command } = await heldScan();
-    try {
-      await tmux("send-keys", "-t", "cli", "clear", "Enter");
-      await tmux("send-keys", "-t", "cli", `${command}; echo EXIT=$?`, "Enter");
-      await waitForScreen(() => held.isOpen(), "a scan waiting for its second page");
-
-      const during = await waitForScreen((text) => progressLine.test(text), "a progress bar");
+    await duringHeldScan(context, progressLine, async ({ during, release }) => {
       expect(during).not.toContain("RESOURCE"); // the listing comes after the scan
 
-      release.open();
+      release();
       const after = await waitForScreen((text) => /^EXIT=\d+$/m.test(text), "the exit code");
       expect(after).toMatch(/^EXIT=0$/m);
       expect(after).toMatch(/^14 resources of handler /m);
       expect(after).not.toMatch(ANY_PROGRESS);
-    } finally {
-      release.open();
-      await proxy.stop();
-    }
+    });
   });
 
   if (countsItems(emulator)) {
@@ -138,24 +146,14 @@ describeOnEmulators("progress in a real terminal (tmux)", (emulator) => {
   }
 
   it("Ctrl-C in the terminal stops the scan, removes the bar, says the list is incomplete and exits with 130", async (context) => {
-    requireTmux(context);
-    const { proxy, held, release, command } = await heldScan();
-    try {
-      await tmux("send-keys", "-t", "cli", "clear", "Enter");
-      await tmux("send-keys", "-t", "cli", `${command}; echo EXIT=$?`, "Enter");
-      await waitForScreen(() => held.isOpen(), "a scan waiting for its second page");
-      await waitForScreen((text) => progressLine.test(text), "a progress bar");
-
+    await duringHeldScan(context, progressLine, async () => {
       await tmux("send-keys", "-t", "cli", "C-c");
 
       const after = await waitForScreen((text) => /^EXIT=\d+$/m.test(text), "the exit code");
       expect(after).toMatch(/^EXIT=130$/m);
       expect(after).toMatch(/^interrupted: the list is incomplete \(\d+ resources? found, 5 items read of ~\d+\)$/m);
       expect(after).not.toMatch(ANY_PROGRESS);
-    } finally {
-      release.open();
-      await proxy.stop();
-    }
+    });
   });
 
   it("draws no progress bar when stderr is redirected and stdout piped", async (context) => {

@@ -1,13 +1,11 @@
 import { describe } from "vitest";
 import type { ProjectionConformanceOptions } from "./backends.js";
 import { registerBatchExamples } from "./batch-examples.js";
-import { validateConformanceOptions } from "./conformance-options.js";
+import { describeConformance } from "./describe-conformance.js";
 import { registerProjectionDomainExamples } from "./projection-domain-examples.js";
 import { registerProjectionExamples } from "./projection-examples.js";
 import { registerProjectionFaults } from "./projection-faults.js";
 import { registerProjectionProperties } from "./projection-properties.js";
-import { settingsLabel } from "./replay.js";
-import { resolveConformanceSettings } from "./run-settings.js";
 
 /**
  * Registers the conformance suite of the ProjectionMessageHandler contract (H1–H7, E1, V1, and
@@ -39,9 +37,7 @@ import { resolveConformanceSettings } from "./run-settings.js";
  * ```
  */
 export function describeProjectionConformance(options: ProjectionConformanceOptions): void {
-  validateConformanceOptions(options);
-  const settings = resolveConformanceSettings(options.run);
-  describe(`ProjectionMessageHandler conformance: ${options.name} ${settingsLabel(settings)}`, () => {
+  describeConformance("ProjectionMessageHandler", options, (settings) => {
     describe("examples", () => {
       registerProjectionExamples(options);
       registerProjectionDomainExamples(options);

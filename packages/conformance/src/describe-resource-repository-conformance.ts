@@ -1,11 +1,9 @@
 import { describe } from "vitest";
 import type { RepositoryConformanceOptions } from "./backends.js";
-import { validateConformanceOptions } from "./conformance-options.js";
-import { settingsLabel } from "./replay.js";
+import { describeConformance } from "./describe-conformance.js";
 import { registerRepositoryDomainExamples } from "./repository-domain-examples.js";
 import { registerRepositoryExamples } from "./repository-examples.js";
 import { registerRepositoryProperties } from "./repository-properties.js";
-import { resolveConformanceSettings } from "./run-settings.js";
 
 /**
  * Registers the conformance suite of the ResourceRepository contract (R1–R7, H7, E1) for one
@@ -32,9 +30,7 @@ import { resolveConformanceSettings } from "./run-settings.js";
  * ```
  */
 export function describeResourceRepositoryConformance(options: RepositoryConformanceOptions): void {
-  validateConformanceOptions(options);
-  const settings = resolveConformanceSettings(options.run);
-  describe(`ResourceRepository conformance: ${options.name} ${settingsLabel(settings)}`, () => {
+  describeConformance("ResourceRepository", options, (settings) => {
     describe("examples", () => {
       registerRepositoryExamples(options);
       registerRepositoryDomainExamples(options);

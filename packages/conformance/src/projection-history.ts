@@ -241,80 +241,67 @@ async function batchAndCheck(model: ProjectionModel, real: ProjectionReal, index
   await expectTarget(real, aim, context);
 }
 
-class DeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
+/** The resource of the case a command acts on, by index. */
+interface OnResource {
   readonly resource: number;
+}
+
+/**
+ * How a single delivery draws its current version (from `kind`, with `random` and `pick`) and its
+ * next one, whether its user item fails, and the fault injected.
+ */
+interface DeliverParameters extends OnResource {
   readonly kind: CurrentKind;
   readonly random: VersionPick;
   readonly pick: number;
   readonly next: VersionPick | undefined;
   readonly failUserItem: boolean;
   readonly fault: FaultKind | undefined;
-  constructor(resource: number, kind: CurrentKind, random: VersionPick, pick: number, next: VersionPick | undefined, failUserItem: boolean, fault: FaultKind | undefined) {
-    super();
-    this.resource = resource;
-    this.kind = kind;
-    this.random = random;
-    this.pick = pick;
-    this.next = next;
-    this.failUserItem = failUserItem;
-    this.fault = fault;
-  }
+}
+
+class DeliverCommand extends KitCommand<ProjectionModel, ProjectionReal, DeliverParameters> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
-    const { resource, entry } = target(model, this.resource);
-    const current = chosenCurrent(model, entry, this.kind, this.random, this.pick);
-    const next = this.next === undefined ? EMPTY : picked(model, this.next);
+    const { kind, failUserItem } = this.parameters;
+    const { resource, entry } = target(model, this.parameters.resource);
+    const current = chosenCurrent(model, entry, kind, this.parameters.random, this.parameters.pick);
+    const next = this.parameters.next === undefined ? EMPTY : picked(model, this.parameters.next);
     const id = `e${model.sequence++}`;
     // A retry of an event whose n equals its c cannot be told from a new delivery (engines never
     // make one), so such an event is delivered without a fault.
-    const fault = versionsEqual(current, next) ? undefined : this.fault;
-    this.label = `deliver(${showBytes(resource)}, ${id}, c=${this.kind}:${showVersion(current)}, n=${showVersion(next)}${this.failUserItem ? ", failing user item" : ""}${fault === undefined ? "" : `, fault ${fault}`})`;
-    await deliverAndCheck(model, real, this.resource, current, next, id, { fault, failUserItem: this.failUserItem });
+    const fault = versionsEqual(current, next) ? undefined : this.parameters.fault;
+    this.label = `deliver(${showBytes(resource)}, ${id}, c=${kind}:${showVersion(current)}, n=${showVersion(next)}${failUserItem ? ", failing user item" : ""}${fault === undefined ? "" : `, fault ${fault}`})`;
+    await deliverAndCheck(model, real, this.parameters.resource, current, next, id, { fault, failUserItem });
   }
   protected override planned(): string {
-    return `deliver(#${this.resource}, c=${this.kind})`;
+    return `deliver(#${this.parameters.resource}, c=${this.parameters.kind})`;
   }
 }
 
-class StreamCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  readonly resource: number;
-  readonly offset: number;
-  readonly fault: FaultKind | undefined;
-  constructor(resource: number, offset: number, fault: FaultKind | undefined) {
-    super();
-    this.resource = resource;
-    this.offset = offset;
-    this.fault = fault;
-  }
+class StreamCommand extends KitCommand<ProjectionModel, ProjectionReal, OnResource & { readonly offset: number; readonly fault: FaultKind | undefined }> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
-    const { resource, list } = target(model, this.resource);
-    this.label = `deliverOffset(${showBytes(resource)}@${this.offset}${this.fault === undefined ? "" : `, fault ${this.fault}`})`;
-    await deliverAndCheck(model, real, this.resource, offsetVersion(this.offset - 1), encodeOffset(this.offset), `${list}@${this.offset}`, { fault: this.fault });
+    const { offset, fault } = this.parameters;
+    const { resource, list } = target(model, this.parameters.resource);
+    this.label = `deliverOffset(${showBytes(resource)}@${offset}${fault === undefined ? "" : `, fault ${fault}`})`;
+    await deliverAndCheck(model, real, this.parameters.resource, offsetVersion(offset - 1), encodeOffset(offset), `${list}@${offset}`, { fault });
   }
   protected override planned(): string {
-    return `deliverOffset(#${this.resource}@${this.offset})`;
+    return `deliverOffset(#${this.parameters.resource}@${this.parameters.offset})`;
   }
 }
 
-class RedeliverCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  readonly resource: number;
-  readonly pick: number;
-  constructor(resource: number, pick: number) {
-    super();
-    this.resource = resource;
-    this.pick = pick;
-  }
+class RedeliverCommand extends KitCommand<ProjectionModel, ProjectionReal, OnResource & { readonly pick: number }> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
-    const { resource, entry } = target(model, this.resource);
-    const earlier = entry.delivered[this.pick % Math.max(entry.delivered.length, 1)];
+    const { resource, entry } = target(model, this.parameters.resource);
+    const earlier = entry.delivered[this.parameters.pick % Math.max(entry.delivered.length, 1)];
     if (earlier === undefined) {
       this.label = `redeliver(${showBytes(resource)}: nothing delivered yet)`;
       return;
     }
     this.label = `redeliver(${showBytes(resource)}, ${earlier.id}, c=${showVersion(earlier.current)}, n=${showVersion(earlier.next)})`;
-    await deliverAndCheck(model, real, this.resource, earlier.current, earlier.next, earlier.id, {});
+    await deliverAndCheck(model, real, this.parameters.resource, earlier.current, earlier.next, earlier.id, {});
   }
   protected override planned(): string {
-    return `redeliver(#${this.resource}, #${this.pick})`;
+    return `redeliver(#${this.parameters.resource}, #${this.parameters.pick})`;
   }
 }
 
@@ -335,75 +322,60 @@ function storedOffset(version: Version): bigint {
   return version.length === 8 ? (decodeOffset(version) ?? -1n) : -1n;
 }
 
-class BatchCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  readonly resource: number;
+/** Where a batch starts, the next versions of its deliveries, the one whose user item fails, and the fault injected. */
+interface BatchParameters extends OnResource {
   readonly start: BatchStart;
   readonly nexts: readonly VersionPick[];
   readonly failAt: number | undefined;
   readonly fault: FaultKind | undefined;
-  constructor(resource: number, start: BatchStart, nexts: readonly VersionPick[], failAt: number | undefined, fault: FaultKind | undefined) {
-    super();
-    this.resource = resource;
-    this.start = start;
-    this.nexts = nexts;
-    this.failAt = failAt;
-    this.fault = fault;
-  }
+}
+
+class BatchCommand extends KitCommand<ProjectionModel, ProjectionReal, BatchParameters> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
-    const { resource, list, entry } = target(model, this.resource);
-    const { start } = this;
+    const { resource, list, entry } = target(model, this.parameters.resource);
+    const { start, nexts, failAt } = this.parameters;
     const deliveries: KitBatchDelivery[] = [];
     const stream = "kind" in start ? undefined : "offset" in start ? BigInt(start.offset) : storedOffset(entry.version) + 1n - BigInt(start.behind);
     const from = stream === undefined || stream < 0n ? 0n : stream;
     let current = "kind" in start ? chosenCurrent(model, entry, start.kind, start.random, start.pick) : from === 0n ? EMPTY : encodeOffset(from - 1n);
     // A run from behind where the stream stands goes past it: a redelivered prefix, then new events.
-    const length = "behind" in start ? Math.max(this.nexts.length, start.behind + 1) : this.nexts.length;
+    const length = "behind" in start ? Math.max(nexts.length, start.behind + 1) : nexts.length;
     for (let i = 0; i < length; i++) {
-      const pick = this.nexts[i] ?? { pool: i };
+      const pick = nexts[i] ?? { pool: i };
       const next = "kind" in start ? picked(model, pick) : encodeOffset(from + BigInt(i));
       const id = "kind" in start ? `e${model.sequence++}` : `${list}@${from + BigInt(i)}`;
-      deliveries.push({ current, next, event: probeEvent(list, id, i === this.failAt) });
+      deliveries.push({ current, next, event: probeEvent(list, id, i === failAt) });
       current = next;
     }
     // A fault goes only on a batch that commits, with versions that tell its deliveries apart, so
     // that the stored version after a lost response says which of them applied.
     const chain = [deliveries[0]?.current ?? EMPTY, ...deliveries.map((d) => d.next)];
-    const commits = versionsEqual(entry.version, chain[0] ?? EMPTY) && this.failAt === undefined;
-    const fault = commits && allDifferent(chain) ? this.fault : undefined;
+    const commits = versionsEqual(entry.version, chain[0] ?? EMPTY) && failAt === undefined;
+    const fault = commits && allDifferent(chain) ? this.parameters.fault : undefined;
     this.label = `deliverBatch(${showBytes(resource)}, ${deliveries.map((d) => `${d.event.id}${d.event.failUserItem === true ? "!" : ""}`).join(" ")}, c=${"kind" in start ? start.kind : "offset"}:${showVersion(chain[0])}${fault === undefined ? "" : `, fault ${fault}`})`;
-    await batchAndCheck(model, real, this.resource, deliveries, fault);
+    await batchAndCheck(model, real, this.parameters.resource, deliveries, fault);
   }
   protected override planned(): string {
-    return `deliverBatch(#${this.resource}, ${this.nexts.length} events)`;
+    return `deliverBatch(#${this.parameters.resource}, ${this.parameters.nexts.length} events)`;
   }
 }
 
-class CloseCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  readonly resource: number;
-  constructor(resource: number) {
-    super();
-    this.resource = resource;
-  }
+class CloseCommand extends KitCommand<ProjectionModel, ProjectionReal, OnResource> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
-    const aim = target(model, this.resource);
+    const aim = target(model, this.parameters.resource);
     this.label = `closeResource(${showBytes(aim.resource)})`;
     await real.backend.handler.closeResource(aim.resource);
     aim.entry.version = EMPTY;
     await expectTarget(real, aim, this.label);
   }
   protected override planned(): string {
-    return `closeResource(#${this.resource})`;
+    return `closeResource(#${this.parameters.resource})`;
   }
 }
 
-class UndeclaredEventCommand extends KitCommand<ProjectionModel, ProjectionReal> {
-  readonly resource: number;
-  constructor(resource: number) {
-    super();
-    this.resource = resource;
-  }
+class UndeclaredEventCommand extends KitCommand<ProjectionModel, ProjectionReal, OnResource> {
   override async run(model: ProjectionModel, real: ProjectionReal): Promise<void> {
-    const aim = target(model, this.resource);
+    const aim = target(model, this.parameters.resource);
     const event = { type: UNEXPECTED_EVENT_TYPE, list: aim.list, id: `undeclared-${model.sequence++}` } as unknown as ProbeEvent;
     this.label = `deliverUndeclared(${showBytes(aim.resource)}, c=${showVersion(aim.entry.version)})`;
     const outcome = await settle(Promise.resolve().then(() => real.backend.handler.handleEvent(aim.resource, aim.entry.version, encodeOffset(99), createEventScope(), event)));
@@ -411,7 +383,7 @@ class UndeclaredEventCommand extends KitCommand<ProjectionModel, ProjectionReal>
     await expectTarget(real, aim, this.label);
   }
   protected override planned(): string {
-    return `deliverUndeclared(#${this.resource})`;
+    return `deliverUndeclared(#${this.parameters.resource})`;
   }
 }
 
@@ -466,17 +438,17 @@ export function projectionHistoryArbitrary(faults: readonly FaultKind[], limits:
   const batch = (start: fc.Arbitrary<BatchStart>): fc.Arbitrary<BatchCommand> =>
     fc
       .tuple(resource, start, fc.array(version, { minLength: 1, maxLength: 4 }), fc.option(fc.nat({ max: 3 }), { nil: undefined, freq: 5 }), fault)
-      .map(([r, from, nexts, failAt, injected]) => new BatchCommand(r, from, nexts, failAt, injected));
+      .map(([r, from, nexts, failAt, injected]) => new BatchCommand({ resource: r, start: from, nexts, failAt, fault: injected }));
   const commands = fc.commands(
     [
       fc
         .tuple(resource, fc.constantFrom<CurrentKind>("true", "true", "true", "stale", "empty", "random"), version, fc.nat(), fc.option(version, { nil: undefined, freq: 6 }), fault)
-        .map(([r, kind, random, pick, next, injected]) => new DeliverCommand(r, kind, random, pick, next, false, injected)),
+        .map(([r, kind, random, pick, next, injected]) => new DeliverCommand({ resource: r, kind, random, pick, next, failUserItem: false, fault: injected })),
       fc
         .tuple(resource, fc.constantFrom<CurrentKind>("true", "random"), version, fc.nat(), version)
-        .map(([r, kind, random, pick, next]) => new DeliverCommand(r, kind, random, pick, next, true, undefined)),
-      fc.tuple(resource, fc.integer({ min: 0, max: STREAM_LENGTH }), fault).map(([r, offset, injected]) => new StreamCommand(r, offset, injected)),
-      fc.tuple(resource, fc.nat()).map(([r, pick]) => new RedeliverCommand(r, pick)),
+        .map(([r, kind, random, pick, next]) => new DeliverCommand({ resource: r, kind, random, pick, next, failUserItem: true, fault: undefined })),
+      fc.tuple(resource, fc.integer({ min: 0, max: STREAM_LENGTH }), fault).map(([r, offset, injected]) => new StreamCommand({ resource: r, offset, fault: injected })),
+      fc.tuple(resource, fc.nat()).map(([r, pick]) => new RedeliverCommand({ resource: r, pick })),
       batch(
         fc.oneof(
           fc.integer({ min: 0, max: STREAM_LENGTH }).map((offset): BatchStart => ({ offset })),
@@ -485,9 +457,9 @@ export function projectionHistoryArbitrary(faults: readonly FaultKind[], limits:
       ),
       // A stream's run from around where it stands: new events, or a redelivered prefix and new ones.
       batch(fc.integer({ min: 0, max: 3 }).map((behind): BatchStart => ({ behind }))),
-      resource.map((r) => new CloseCommand(r)),
+      resource.map((r) => new CloseCommand({ resource: r })),
       fc.constant(new CompactCommand()),
-      fc.oneof(fc.constant(new ConfigureCommand()), resource.map((r) => new UndeclaredEventCommand(r))),
+      fc.oneof(fc.constant(new ConfigureCommand()), resource.map((r) => new UndeclaredEventCommand({ resource: r }))),
     ],
     { maxCommands: 20 },
   );

@@ -66,71 +66,60 @@ async function expectAllStored(real: RepositoryReal, model: RepositoryModel, aft
   }
 }
 
-class ReadCommand extends KitCommand<RepositoryModel, RepositoryReal> {
+/** The resource of the case a command acts on, by index. */
+interface OnResource {
   readonly resource: number;
-  constructor(resource: number) {
-    super();
-    this.resource = resource;
-  }
+}
+
+class ReadCommand extends KitCommand<RepositoryModel, RepositoryReal, OnResource> {
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    const resource = resourceAt(model, this.resource);
+    const resource = resourceAt(model, this.parameters.resource);
     this.label = `resourceVersion(${showBytes(resource)})`;
     await expectStored(real, model, resource, "nothing but reads");
   }
   protected override planned(): string {
-    return `resourceVersion(#${this.resource})`;
+    return `resourceVersion(#${this.parameters.resource})`;
   }
 }
 
-class StoreCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  readonly resource: number;
-  readonly version: number | undefined;
-  constructor(resource: number, version: number | undefined) {
-    super();
-    this.resource = resource;
-    this.version = version;
-  }
+class StoreCommand extends KitCommand<RepositoryModel, RepositoryReal, OnResource & { readonly version: number | undefined }> {
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    const resource = resourceAt(model, this.resource);
-    const version = versionAt(model, this.version);
+    const resource = resourceAt(model, this.parameters.resource);
+    const version = versionAt(model, this.parameters.version);
     this.label = `storeResourceVersion(${showBytes(resource)}, ${showVersion(version)})`;
     await real.repository.storeResourceVersion(resource, version);
     remember(model, resource, version);
     await expectStored(real, model, resource, this.label);
   }
   protected override planned(): string {
-    return `storeResourceVersion(#${this.resource}, #${this.version ?? "empty"})`;
+    return `storeResourceVersion(#${this.parameters.resource}, #${this.parameters.version ?? "empty"})`;
   }
 }
 
-class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  readonly resource: number;
+/** How an update draws its current version (from `kind`, with `random` and `staleIndex`) and its next one. */
+interface UpdateParameters extends OnResource {
   readonly kind: CurrentKind;
   readonly random: number;
   readonly staleIndex: number;
   readonly next: number | undefined;
-  constructor(resource: number, kind: CurrentKind, random: number, staleIndex: number, next: number | undefined) {
-    super();
-    this.resource = resource;
-    this.kind = kind;
-    this.random = random;
-    this.staleIndex = staleIndex;
-    this.next = next;
-  }
+}
+
+class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal, UpdateParameters> {
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    const resource = resourceAt(model, this.resource);
+    const { kind, staleIndex } = this.parameters;
+    const resource = resourceAt(model, this.parameters.resource);
     const history = model.history.get(bytesKey(resource)) ?? [];
-    const random = versionAt(model, this.random);
+    const random = versionAt(model, this.parameters.random);
     const current =
-      this.kind === "true"
+      kind === "true"
         ? stored(model, resource)
-        : this.kind === "empty"
+        : kind === "empty"
           ? EMPTY
-          : this.kind === "stale" && history.length > 0
-            ? (history[this.staleIndex % history.length] ?? random)
+          : kind === "stale" && history.length > 0
+            ? (history[staleIndex % history.length] ?? random)
             : random;
-    const next = versionAt(model, this.next);
-    this.label = `updateResourceVersion(${showBytes(resource)}, ${this.kind}=${showVersion(current)}, ${showVersion(next)})`;
+    const next = versionAt(model, this.parameters.next);
+    this.label = `updateResourceVersion(${showBytes(resource)}, ${kind}=${showVersion(current)}, ${showVersion(next)})`;
     const expected = versionsEqual(stored(model, resource), current);
     const conflicts: VersionConflict[] = [];
     const result = await real.repository.updateResourceVersion(resource, current, next, {
@@ -147,25 +136,20 @@ class UpdateCommand extends KitCommand<RepositoryModel, RepositoryReal> {
     await expectStored(real, model, resource, this.label);
   }
   protected override planned(): string {
-    return `updateResourceVersion(#${this.resource}, ${this.kind})`;
+    return `updateResourceVersion(#${this.parameters.resource}, ${this.parameters.kind})`;
   }
 }
 
-class DeleteCommand extends KitCommand<RepositoryModel, RepositoryReal> {
-  readonly resource: number;
-  constructor(resource: number) {
-    super();
-    this.resource = resource;
-  }
+class DeleteCommand extends KitCommand<RepositoryModel, RepositoryReal, OnResource> {
   override async run(model: RepositoryModel, real: RepositoryReal): Promise<void> {
-    const resource = resourceAt(model, this.resource);
+    const resource = resourceAt(model, this.parameters.resource);
     this.label = `deleteResource(${showBytes(resource)})`;
     await real.repository.deleteResource(resource);
     model.stored.delete(bytesKey(resource));
     await expectStored(real, model, resource, this.label);
   }
   protected override planned(): string {
-    return `deleteResource(#${this.resource})`;
+    return `deleteResource(#${this.parameters.resource})`;
   }
 }
 
@@ -175,12 +159,12 @@ const nextArbitrary = fc.oneof({ weight: 4, arbitrary: indexArbitrary }, { weigh
 /** Every operation of the contract, with current versions drawn from {true, stale, empty, random}. */
 const commandsArbitrary = fc.commands(
   [
-    indexArbitrary.map((resource) => new ReadCommand(resource)),
-    fc.tuple(indexArbitrary, nextArbitrary).map(([resource, version]) => new StoreCommand(resource, version)),
+    indexArbitrary.map((resource) => new ReadCommand({ resource })),
+    fc.tuple(indexArbitrary, nextArbitrary).map(([resource, version]) => new StoreCommand({ resource, version })),
     fc
       .tuple(indexArbitrary, fc.constantFrom<CurrentKind>("true", "true", "stale", "empty", "random"), indexArbitrary, fc.nat(), nextArbitrary)
-      .map(([resource, kind, random, staleIndex, next]) => new UpdateCommand(resource, kind, random, staleIndex, next)),
-    indexArbitrary.map((resource) => new DeleteCommand(resource)),
+      .map(([resource, kind, random, staleIndex, next]) => new UpdateCommand({ resource, kind, random, staleIndex, next })),
+    indexArbitrary.map((resource) => new DeleteCommand({ resource })),
   ],
   { maxCommands: 30 },
 );

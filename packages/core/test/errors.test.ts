@@ -13,15 +13,7 @@ import {
   requireVersion,
   UnexpectedMessageError,
 } from "@projectionkit/core";
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the action to throw");
-}
+import { thrown } from "../../../test/support/rejection.js";
 
 describe("E1 errors", () => {
   it("E1: every error has a stable code, a name, a cause and is recognised by the guard", () => {

@@ -1,10 +1,11 @@
-import { Command, Option } from "commander";
+import { Option, type Command } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { connectDynamoDB } from "../connect.js";
+import type { Connection } from "../connect.js";
 import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
 import { formatColumns } from "../text-columns.js";
 import { describeVersionTable, type VersionTableDescription } from "../version-table.js";
 import { addTableOptions, type TableFlags } from "./options.js";
+import { tableCommand } from "./table-command.js";
 
 interface CheckFlags extends TableFlags {
   readonly json?: boolean | undefined;
@@ -16,29 +17,25 @@ interface CheckFlags extends TableFlags {
  * @internal
  */
 export function checkCommand(io: CliIo, exit: (code: ExitCode) => void): Command {
-  const command = new Command("check")
-    .summary("check that the version table exists with the right key schema; show its billing mode, items and size")
-    .description(
-      "Describes the version table (DescribeTable) and checks its key schema: exactly the key attribute (default " +
+  return tableCommand(
+    {
+      name: "check",
+      summary: "check that the version table exists with the right key schema; show its billing mode, items and size",
+      description:
+        "Describes the version table (DescribeTable) and checks its key schema: exactly the key attribute (default " +
         "HandlerAndResource) of type B as the HASH key, no RANGE key. Reports the status, billing mode, item count and size " +
         "(DynamoDB updates the last two about every six hours).\n\n" +
         "Exits with 3 when the table is missing, 4 when its key schema is wrong.",
-    );
-  addTableOptions(command)
-    .addOption(new Option("--json", "print one JSON object instead of text"))
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ projectionkit check --table ProjectionVersions
-  $ projectionkit check --table ProjectionVersions --key-attribute pk --json`,
-    )
-    .action(async (flags: CheckFlags) => exit(await check(flags, io)));
-  return command;
+      addOptions: (command) => addTableOptions(command).addOption(new Option("--json", "print one JSON object instead of text")),
+      examples: ["projectionkit check --table ProjectionVersions", "projectionkit check --table ProjectionVersions --key-attribute pk --json"],
+      run: check,
+    },
+    io,
+    exit,
+  );
 }
 
-async function check(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
-  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
+async function check(connection: Connection, flags: CheckFlags, io: CliIo): Promise<ExitCode> {
   const table = await describeVersionTable(connection, flags.table, { keyAttribute: flags.keyAttribute, signal: io.signal });
   io.stdout.write(flags.json === true ? `${JSON.stringify(checkJson(table))}\n` : checkText(table));
   if (!table.keySchemaMatches) {

@@ -2,7 +2,8 @@ import { checkVersionTableKeySchema } from "@projectionkit/dynamodb";
 import type { CliIo } from "../cli-io.js";
 import type { Connection } from "../connect.js";
 import { startProgress, type Progress } from "../progress.js";
-import type { VersionAttributeNames } from "../scan-versions.js";
+import { scanVersions, type ScanSummary, type VersionAttributeNames } from "../scan-versions.js";
+import type { VersionEntry } from "../version-entry.js";
 import { defaultScanSegments, describeVersionTable, type VersionTableDescription } from "../version-table.js";
 import type { ProjectionFlags } from "./options.js";
 
@@ -33,6 +34,29 @@ export function scanSettings(
     pageSize: flags.pageSize,
     signal: io.signal,
   };
+}
+
+/**
+ * Scans the projection's version items with a progress bar, handing each page's entries to
+ * `onEntries`: what `versions` lists and `reset` shows in a dry run.
+ *
+ * @internal
+ */
+export function scanProjection(
+  connection: Connection,
+  table: VersionTableDescription,
+  flags: ProjectionFlags,
+  io: CliIo,
+  { consistentRead, onEntries }: { readonly consistentRead?: boolean | undefined; readonly onEntries: (entries: readonly VersionEntry[]) => void },
+): Promise<ScanSummary> {
+  return withProgress(io, "scanning", table, ["found"], (progress) =>
+    scanVersions(connection, flags.table, flags.handlerKey, {
+      ...scanSettings(flags, table, io),
+      consistentRead,
+      onEntries,
+      onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
+    }),
+  );
 }
 
 /**

@@ -1,14 +1,14 @@
-import { Command, Option } from "commander";
+import { Option, type Command } from "commander";
 import { showResource, showVersion } from "../byte-forms.js";
 import type { CliIo } from "../cli-io.js";
-import { connectDynamoDB, type Connection } from "../connect.js";
+import type { Connection } from "../connect.js";
 import { DEFAULT_DELETE_CONCURRENCY, deleteVersions } from "../delete-versions.js";
 import { EXIT_CODES, type ExitCode } from "../exit-codes.js";
-import { scanVersions } from "../scan-versions.js";
 import type { VersionEntry } from "../version-entry.js";
 import type { VersionTableDescription } from "../version-table.js";
 import { addProjectionOptions, integer, type ProjectionFlags } from "./options.js";
-import { checkedVersionTable, scanSettings, withProgress } from "./projection-scan.js";
+import { checkedVersionTable, scanProjection, scanSettings, withProgress } from "./projection-scan.js";
+import { tableCommand } from "./table-command.js";
 import { count, formatEntries } from "./version-listing.js";
 
 interface ResetFlags extends ProjectionFlags {
@@ -22,46 +22,40 @@ interface ResetFlags extends ProjectionFlags {
  * @internal
  */
 export function resetCommand(io: CliIo, exit: (code: ExitCode) => void): Command {
-  const command = new Command("reset")
-    .summary("delete a projection's versions, e.g. before rebuilding it (dry run without --yes)")
-    .description(
-      "Deletes every version item of a projection (handler key) from the version table, and nothing of other projections. " +
+  return tableCommand(
+    {
+      name: "reset",
+      summary: "delete a projection's versions, e.g. before rebuilding it (dry run without --yes)",
+      description:
+        "Deletes every version item of a projection (handler key) from the version table, and nothing of other projections. " +
         "Without --yes it is a dry run: it lists what it would delete and changes nothing.\n\n" +
         "Stop the projection first. Each item is deleted with a DeleteItem conditioned on the version the scan read: an item " +
         "whose version changed meanwhile (the projection is still running) is kept and reported, and the exit code is 7.\n\n" +
         "Safe to interrupt (Ctrl-C: deletes in flight finish, the rest is left) and to run again: a new run scans again and " +
         "deletes what is left; deleting an item that is already gone is not an error.",
-    );
-  addProjectionOptions(command)
-    .addOption(new Option("--yes", "delete; without it, only say what would be deleted"))
-    .addOption(new Option("--concurrency <n>", "deletes in flight at most").default(DEFAULT_DELETE_CONCURRENCY).argParser(integer(1, 1000)))
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ projectionkit reset --table ProjectionVersions --handler-key 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11        # dry run
-  $ projectionkit reset --table ProjectionVersions --handler-key 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11 --yes`,
-    )
-    .action(async (flags: ResetFlags) => exit(await reset(flags, io)));
-  return command;
+      addOptions: (command) =>
+        addProjectionOptions(command)
+          .addOption(new Option("--yes", "delete; without it, only say what would be deleted"))
+          .addOption(new Option("--concurrency <n>", "deletes in flight at most").default(DEFAULT_DELETE_CONCURRENCY).argParser(integer(1, 1000))),
+      examples: [
+        "projectionkit reset --table ProjectionVersions --handler-key 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11        # dry run",
+        "projectionkit reset --table ProjectionVersions --handler-key 0f4e1f5c-6b5d-4b7e-9d43-2b5f0f6a3c11 --yes",
+      ],
+      run: reset,
+    },
+    io,
+    exit,
+  );
 }
 
-async function reset(flags: ResetFlags, io: CliIo): Promise<ExitCode> {
-  using connection = await connectDynamoDB({ endpoint: flags.endpoint, region: flags.region, signal: io.signal });
+async function reset(connection: Connection, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
   const table = await checkedVersionTable(connection, flags, io);
   return flags.yes === true ? deleteForReal(connection, table, flags, io) : dryRun(connection, table, flags, io);
 }
 
 async function dryRun(connection: Connection, table: VersionTableDescription, flags: ResetFlags, io: CliIo): Promise<ExitCode> {
   const entries: VersionEntry[] = [];
-  const summary = await withProgress(io, "scanning", table, ["found"], (progress) =>
-    scanVersions(connection, flags.table, flags.handlerKey, {
-      ...scanSettings(flags, table, io),
-      consistentRead: true,
-      onEntries: (found) => void entries.push(...found),
-      onProgress: ({ scanned, found }) => progress.update(scanned, { found }),
-    }),
-  );
+  const summary = await scanProjection(connection, table, flags, io, { consistentRead: true, onEntries: (found) => void entries.push(...found) });
   const whose = `of handler ${flags.handlerKey} in table ${flags.table}`;
   if (entries.length === 0) {
     io.stdout.write(`dry run: no version items ${whose} (${count(summary.scanned, "item")} read); nothing to delete\n`);

@@ -1,8 +1,9 @@
 import type { DeliveryDriver } from "../driver/delivery-driver.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import type { DynamoDBStreamRecordLike } from "./aws-event-shapes.js";
-import { deliverBatch, type RecordReader } from "./batch-delivery.js";
-import { requireBatchHandlerOptions, type BatchHandler, type BatchHandlerOptions } from "./batch-handler-options.js";
+import type { RecordReader } from "./batch-delivery.js";
+import { batchHandler } from "./batch-handler.js";
+import type { BatchHandler, BatchHandlerOptions } from "./batch-handler-options.js";
 import { dynamoDBItemStream } from "./dynamodb-stream-key.js";
 import { epochDate, requireRecordString } from "./record-fields.js";
 
@@ -72,9 +73,12 @@ export function dynamoDBStreamsHandler<E extends ProjectionEvent, R extends Dyna
   driver: DeliveryDriver<E>,
   options: DynamoDBStreamsHandlerOptions<E, R>,
 ): BatchHandler<R> {
-  const resolved = requireBatchHandlerOptions(driver, options);
-  const toEvent = options.toEvent;
-  const reader: RecordReader<R, E> = {
+  return batchHandler(driver, options, dynamoDBStreamsReader);
+}
+
+/** How a DynamoDB Streams record is read: its stream is the item it changed, its sequence `SequenceNumber`. */
+function dynamoDBStreamsReader<E extends ProjectionEvent, R extends DynamoDBStreamRecordLike>(toEvent: (record: R) => E | undefined): RecordReader<R, E> {
+  return {
     itemIdentifier: (record, argument) => requireRecordString(record?.dynamodb?.SequenceNumber, `${argument}.dynamodb.SequenceNumber`),
     stream: (record, argument) => dynamoDBItemStream(record, argument),
     sequence: (record, argument) => requireRecordString(record.dynamodb?.SequenceNumber, `${argument}.dynamodb.SequenceNumber`),
@@ -84,5 +88,4 @@ export function dynamoDBStreamsHandler<E extends ProjectionEvent, R extends Dyna
     },
     event: (record) => toEvent(record),
   };
-  return (event, context) => deliverBatch(driver, reader, resolved, event, context);
 }

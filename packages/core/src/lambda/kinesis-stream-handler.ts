@@ -2,8 +2,9 @@ import type { DeliveryDriver } from "../driver/delivery-driver.js";
 import { InvalidArgumentError } from "../errors/argument-errors.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import type { KinesisStreamRecordLike } from "./aws-event-shapes.js";
-import { deliverBatch, type RecordReader } from "./batch-delivery.js";
-import { requireBatchHandlerOptions, type BatchHandler, type BatchHandlerOptions } from "./batch-handler-options.js";
+import type { RecordReader } from "./batch-delivery.js";
+import { batchHandler } from "./batch-handler.js";
+import type { BatchHandler, BatchHandlerOptions } from "./batch-handler-options.js";
 import { epochDate, requireRecordString } from "./record-fields.js";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -73,9 +74,14 @@ export function kinesisStreamHandler<E extends ProjectionEvent, R extends Kinesi
   driver: DeliveryDriver<E>,
   options: KinesisStreamHandlerOptions<E, R>,
 ): BatchHandler<R> {
-  const resolved = requireBatchHandlerOptions(driver, options);
-  const toEvent = options.toEvent;
-  const reader: RecordReader<R, E> = {
+  return batchHandler(driver, options, kinesisStreamReader);
+}
+
+/** How a Kinesis record is read: its stream is its partition key, its sequence `sequenceNumber`, its event from the decoded data. */
+function kinesisStreamReader<E extends ProjectionEvent, R extends KinesisStreamRecordLike>(
+  toEvent: (record: R, data: Uint8Array) => E | undefined,
+): RecordReader<R, E> {
+  return {
     itemIdentifier: (record, argument) => requireRecordString(record?.kinesis?.sequenceNumber, `${argument}.kinesis.sequenceNumber`),
     stream: (record, argument) => requireRecordString(record.kinesis?.partitionKey, `${argument}.kinesis.partitionKey`),
     sequence: (record, argument) => requireRecordString(record.kinesis?.sequenceNumber, `${argument}.kinesis.sequenceNumber`),
@@ -85,7 +91,6 @@ export function kinesisStreamHandler<E extends ProjectionEvent, R extends Kinesi
     },
     event: (record, argument) => toEvent(record, decodeBase64(record.kinesis?.data, `${argument}.kinesis.data`)),
   };
-  return (event, context) => deliverBatch(driver, reader, resolved, event, context);
 }
 
 function decodeBase64(data: unknown, argument: string): Uint8Array {

@@ -1,8 +1,9 @@
 import type { DeliveryDriver } from "../driver/delivery-driver.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import type { SQSRecordLike } from "./aws-event-shapes.js";
-import { deliverBatch, type RecordReader } from "./batch-delivery.js";
-import { requireBatchHandlerOptions, type BatchHandler, type BatchHandlerOptions } from "./batch-handler-options.js";
+import type { RecordReader } from "./batch-delivery.js";
+import { batchHandler } from "./batch-handler.js";
+import type { BatchHandler, BatchHandlerOptions } from "./batch-handler-options.js";
 import { epochDate, requireRecordString } from "./record-fields.js";
 
 const NOT_FIFO = "not a record of a FIFO queue";
@@ -66,9 +67,12 @@ export function sqsFifoHandler<E extends ProjectionEvent, R extends SQSRecordLik
   driver: DeliveryDriver<E>,
   options: SQSFifoHandlerOptions<E, R>,
 ): BatchHandler<R> {
-  const resolved = requireBatchHandlerOptions(driver, options);
-  const toEvent = options.toEvent;
-  const reader: RecordReader<R, E> = {
+  return batchHandler(driver, options, sqsFifoReader);
+}
+
+/** How an SQS FIFO message is read: its stream is its message group, its sequence the group's `SequenceNumber`. */
+function sqsFifoReader<E extends ProjectionEvent, R extends SQSRecordLike>(toEvent: (record: R) => E | undefined): RecordReader<R, E> {
+  return {
     itemIdentifier: (record, argument) => requireRecordString(record?.messageId, `${argument}.messageId`),
     stream: (record, argument) => requireRecordString(record.attributes?.MessageGroupId, `${argument}.attributes.MessageGroupId`, NOT_FIFO),
     sequence: (record, argument) => requireRecordString(record.attributes?.SequenceNumber, `${argument}.attributes.SequenceNumber`, NOT_FIFO),
@@ -78,5 +82,4 @@ export function sqsFifoHandler<E extends ProjectionEvent, R extends SQSRecordLik
     },
     event: (record) => toEvent(record),
   };
-  return (event, context) => deliverBatch(driver, reader, resolved, event, context);
 }

@@ -115,6 +115,14 @@ async function codeOf(promise: Promise<unknown>): Promise<{ code: string; argume
   throw new Error("expected a rejection");
 }
 
+/** Each call rejects with its code, naming its argument (none for an unexpected message), and none of them reached a hook of `target`. */
+async function expectRefusedBeforeHooks(target: { readonly calls: number }, cases: ReadonlyArray<readonly [Promise<unknown>, string, string | undefined]>): Promise<void> {
+  for (const [promise, code, argument] of cases) {
+    expect(await codeOf(promise)).toEqual({ code, argument });
+  }
+  expect(target.calls).toBe(0);
+}
+
 const note = (text: string): Noted => ({ type: "Noted", note: text });
 const scope = createEventScope();
 
@@ -122,7 +130,7 @@ describe("ProjectionHandlerBase: checks once, then the storage hook", () => {
   it("E1/E2/H3: bad arguments and options are refused with their codes, and no hook runs", async () => {
     const projection = new MapProjection();
     const r = bytes("r");
-    const cases: Array<[Promise<unknown>, string, string | undefined]> = [
+    await expectRefusedBeforeHooks(projection, [
       [projection.handleEvent(new Uint8Array(), undefined, encodeOffset(0), scope, note("a")), "ERR_INVALID_RESOURCE", "resource"],
       [projection.handleEvent(r, "0" as never, encodeOffset(0), scope, note("a")), "ERR_INVALID_VERSION", "current"],
       [projection.handleEvent(r, undefined, [1] as never, scope, note("a")), "ERR_INVALID_VERSION", "next"],
@@ -138,13 +146,7 @@ describe("ProjectionHandlerBase: checks once, then the storage hook", () => {
       [projection.handleEventBatch(r, [{ current: undefined, next: 7 as never, event: note("a"), scope }]), "ERR_INVALID_VERSION", "deliveries[0].next"],
       [projection.handleEventBatch(r, [{ current: undefined, next: encodeOffset(0), event: { type: "Nope" } as never, scope }]), "ERR_UNEXPECTED_MESSAGE", undefined],
       [projection.handleEventBatch(r, [], { signal: "x" } as never), "ERR_INVALID_ARGUMENT", "options.signal"],
-    ];
-    for (const [promise, code, argument] of cases) {
-      const error = await codeOf(promise);
-      expect(error.code).toBe(code);
-      if (argument !== undefined) expect(error.argument).toBe(argument);
-    }
-    expect(projection.calls).toBe(0);
+    ]);
     expect(projection.versions.size).toBe(0);
   });
 
@@ -225,17 +227,13 @@ describe("ProjectionHandlerBase: checks once, then the storage hook", () => {
 describe("ResourceRepositoryBase: checks once, then the storage hook", () => {
   it("E1/E2: bad arguments and options are refused with their codes, and no hook runs", async () => {
     const repository = new MapRepository();
-    const cases: Array<[Promise<unknown>, string, string]> = [
+    await expectRefusedBeforeHooks(repository, [
       [repository.resourceVersion(new Uint8Array()), "ERR_INVALID_RESOURCE", "resource"],
       [repository.storeResourceVersion(bytes("r"), "v" as never), "ERR_INVALID_VERSION", "version"],
       [repository.updateResourceVersion(bytes("r"), undefined, 3 as never), "ERR_INVALID_VERSION", "next"],
       [repository.updateResourceVersion(bytes("r"), undefined, undefined, { onConflit: () => {} } as never), "ERR_INVALID_ARGUMENT", "options.onConflit"],
       [repository.deleteResource(bytes("r"), { sinal: undefined } as never), "ERR_INVALID_ARGUMENT", "options.sinal"],
-    ];
-    for (const [promise, code, argument] of cases) {
-      expect(await codeOf(promise)).toEqual({ code, argument });
-    }
-    expect(repository.calls).toBe(0);
+    ]);
   });
 
   it("R7: the repository's hooks may keep what they are given; callers' changes do not reach the store", async () => {
@@ -269,16 +267,12 @@ class TaggingRepository extends MapRepository {
 describe("ResourceRepositoryBase.checkConditionalWrite: a variant checks only what it adds", () => {
   it("E1/E2: the variant refuses bad arguments and options like updateResourceVersion, before its hook", async () => {
     const repository = new TaggingRepository();
-    const cases: Array<[Promise<unknown>, string, string]> = [
+    await expectRefusedBeforeHooks(repository, [
       [repository.updateResourceVersionWithTag(new Uint8Array(), undefined, undefined, "t"), "ERR_INVALID_RESOURCE", "resource"],
       [repository.updateResourceVersionWithTag(bytes("r"), "c" as never, undefined, "t"), "ERR_INVALID_VERSION", "current"],
       [repository.updateResourceVersionWithTag(bytes("r"), undefined, 3 as never, "t"), "ERR_INVALID_VERSION", "next"],
       [repository.updateResourceVersionWithTag(bytes("r"), undefined, undefined, "t", { sigal: undefined } as never), "ERR_INVALID_ARGUMENT", "options.sigal"],
-    ];
-    for (const [promise, code, argument] of cases) {
-      expect(await codeOf(promise)).toEqual({ code, argument });
-    }
-    expect(repository.calls).toBe(0);
+    ]);
   });
 
   it("R7: what it returns is the subclass's own copy", async () => {

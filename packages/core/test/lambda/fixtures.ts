@@ -1,43 +1,9 @@
-import { DeliveryDriver, type DeliveryDriverOptions, type ProjectionEventScope } from "@projectionkit/core";
-import { memoryProjection, type MemoryProjectionHandler } from "@projectionkit/memory";
+import { DeliveryDriver, type DeliveryDriverOptions } from "@projectionkit/core";
+import { memoryProjection } from "@projectionkit/memory";
 import type { AttributeValue, DynamoDBRecord, KinesisStreamRecord, SQSRecord } from "aws-lambda";
+import { ledgerHandler, type LedgerEvent, type LedgerHooks } from "../../../../test/support/memory-ledger.js";
 
-export const KEY = "3b0f5d7e-9c41-4a8e-b2d6-1f7a9c3e5b20";
-
-export type LedgerEvent =
-  | { type: "Opened"; id: string; account: string }
-  | { type: "Deposited"; id: string; account: string; amount: number };
-
-export interface Ledger {
-  balances: Record<string, number>;
-  /** Event ids in the order they were applied: each must appear once. */
-  applied: string[];
-}
-
-export interface LedgerHooks {
-  /** Runs inside the handler, on the draft, before the event changes it (may wait or throw). */
-  before?: (event: LedgerEvent, signal: AbortSignal | undefined, scope: ProjectionEventScope) => Promise<void> | void;
-}
-
-/** A ledger projection: opened accounts and their balances, and the ids applied, in order. */
-export function ledgerHandler(hooks: LedgerHooks = {}): MemoryProjectionHandler<Ledger, LedgerEvent> {
-  return {
-    configure(c) {
-      c.identity("ledger", KEY);
-      c.handlesEvents("Opened", "Deposited");
-    },
-    initialState: { balances: {}, applied: [] },
-    async handleEvent(state, scope, event, { signal }) {
-      state.applied.push(event.id);
-      await hooks.before?.(event, signal, scope);
-      if (event.type === "Opened") {
-        state.balances[event.account] = 0;
-      } else {
-        state.balances[event.account] = (state.balances[event.account] ?? 0) + event.amount;
-      }
-    },
-  };
-}
+export { ledgerHandler, type LedgerEvent, type LedgerHooks } from "../../../../test/support/memory-ledger.js";
 
 /** A memory projection of the ledger and a driver over it that does not retry. */
 export function ledger(hooks: LedgerHooks = {}, options: DeliveryDriverOptions<LedgerEvent> = {}) {
@@ -112,6 +78,25 @@ export function accountEvent(record: DynamoDBRecord): LedgerEvent | undefined {
     throw new Error(`malformed deposit in ${record.eventID}`);
   }
   return { type: "Deposited", id, account, amount };
+}
+
+/** Sequence numbers of one Kinesis shard, increasing; gaps between them are normal. */
+const KINESIS_SEQUENCES = [
+  "49590338271490256608559692538361571095921575989136588898",
+  "49590338271490256608559692540925702759324208523137515618",
+  "49590338271490256608559692541934906412358722148936728674",
+  "49590338271490256608559692553437018542437127469384319074",
+  "49590338271490256608559692558649376126931201612163637346",
+  "49590338271490256608559692563612945073591428374719643746",
+] as const;
+
+/** The `i`-th sequence number of shard 6 (`i` from 0 to 5). */
+export function kinesisSequence(i: number): string {
+  const sequence = KINESIS_SEQUENCES[i];
+  if (sequence === undefined) {
+    throw new RangeError(`no Kinesis sequence number ${i} in the fixtures`);
+  }
+  return sequence;
 }
 
 /** A Kinesis record on shard 6 of the `ledger-events` stream, its data the JSON of `payload`. */

@@ -9,18 +9,10 @@ import {
   VersionItemTouchedError,
 } from "../../src/transaction-errors.js";
 import { checkTransaction, MAX_TRANSACTION_ACTIONS, MAX_TRANSACTION_BYTES, TransactionBudget } from "../../src/transaction-limits.js";
+import { thrown } from "../../../../test/support/rejection.js";
 import { context, put, remove, update, VERSION_KEY, versionAction } from "./fixtures.js";
 
 const puts = (count: number, prefix = "k") => Array.from({ length: count }, (_, i) => put("Model", `${prefix}${i}`));
-
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("D9: the action limit (100, the version write included)", () => {
   it("D9: a budget starts with the version write: 1 action and its size", () => {
