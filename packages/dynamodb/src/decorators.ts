@@ -1,4 +1,4 @@
-import { describeValue, InvalidArgumentError, ProjectionKitError } from "@projectionkit/core";
+import { codedError, describeValue, InvalidArgumentError } from "@projectionkit/core";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -49,10 +49,7 @@ export type Decorators<I> = Decorator<I> | ReadonlyArray<Decorator<I>>;
  * if (isProjectionKitError(error, "ERR_DECORATOR_BROKE_VERSION_CHECK")) console.error(error.operation);
  * ```
  */
-export class DecoratorBrokeVersionCheckError extends ProjectionKitError {
-  static override readonly code = "ERR_DECORATOR_BROKE_VERSION_CHECK";
-  override readonly code = "ERR_DECORATOR_BROKE_VERSION_CHECK";
-  override readonly name = "DecoratorBrokeVersionCheckError";
+export class DecoratorBrokeVersionCheckError extends codedError("ERR_DECORATOR_BROKE_VERSION_CHECK", "DecoratorBrokeVersionCheckError") {
   /** The operation whose decorator did it, e.g. `"transactWriteItems"`. */
   readonly operation: string;
 
@@ -81,10 +78,7 @@ export class DecoratorBrokeVersionCheckError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_DECORATOR_CHANGED_ITEMS")) console.error(error.operation, error.index);
  * ```
  */
-export class DecoratorChangedItemsError extends ProjectionKitError {
-  static override readonly code = "ERR_DECORATOR_CHANGED_ITEMS";
-  override readonly code = "ERR_DECORATOR_CHANGED_ITEMS";
-  override readonly name = "DecoratorChangedItemsError";
+export class DecoratorChangedItemsError extends codedError("ERR_DECORATOR_CHANGED_ITEMS", "DecoratorChangedItemsError") {
   /** The operation whose decorator did it: `"transactWriteItems"`. */
   readonly operation: string;
   /** The index, among the projection's items, of the first one missing or changed. */
