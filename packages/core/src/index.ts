@@ -24,7 +24,7 @@
  */
 
 export { ArgumentError, InvalidArgumentError, InvalidOffsetError, InvalidResourceError, InvalidVersionError } from "./errors/argument-errors.js";
-export { codedError, type ProjectionKitErrorClass } from "./errors/coded-error.js";
+export { codedError, type CodedErrorClass, type ProjectionKitErrorClass } from "./errors/coded-error.js";
 export { InvalidConfigurationError, InvalidIdentityError, UnexpectedMessageError } from "./errors/configuration-errors.js";
 export { InvalidBatchResultError, VersionKeptMovingError } from "./errors/delivery-errors.js";
 export {

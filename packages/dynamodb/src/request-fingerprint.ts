@@ -1,6 +1,7 @@
 /**
- * A deterministic text form of a request part: object keys sorted, bytes as hexadecimal, absent
- * and `undefined` fields alike (the SDK sends neither).
+ * A deterministic text form of a request part, the same for equal parts: object keys sorted, bytes
+ * as hexadecimal, absent and `undefined` fields alike (the SDK sends neither). The decorator guards
+ * compare request parts by it; the transaction budget finds two `Put`s of one item by it.
  *
  * @internal
  */

@@ -9,9 +9,27 @@ import { ProjectionKitError, type ProjectionKitErrorCode } from "./projection-ki
  * const base: ProjectionKitErrorClass = ArgumentError;
  * ```
  */
+// `...args: any[]` is what TypeScript requires of a mixin's base; the base's own signature is kept.
 export type ProjectionKitErrorClass = (abstract new (...args: any[]) => ProjectionKitError) & {
   readonly code: string | undefined;
 };
+
+/**
+ * What {@link codedError} returns: an abstract class that extends `B`, with `B`'s constructor, whose
+ * errors have the code `C` and the name `N`, as has the class itself (its static `code`).
+ *
+ * @example
+ * ```ts
+ * const base: CodedErrorClass<"ERR_INVALID_ARGUMENT", "InvalidArgumentError", typeof ArgumentError> = codedError(
+ *   "ERR_INVALID_ARGUMENT",
+ *   "InvalidArgumentError",
+ *   ArgumentError,
+ * );
+ * ```
+ */
+export type CodedErrorClass<C extends ProjectionKitErrorCode, N extends string, B extends ProjectionKitErrorClass> = (abstract new (
+  ...args: any[]
+) => ProjectionKitError & { readonly code: C; readonly name: N }) & { readonly code: C } & B;
 
 /**
  * The base of an error class with one stable code: it gives the class its static and instance
@@ -43,7 +61,7 @@ export function codedError<
   const C extends ProjectionKitErrorCode,
   const N extends string,
   B extends ProjectionKitErrorClass = typeof ProjectionKitError,
->(code: C, name: N, base: B = ProjectionKitError as ProjectionKitErrorClass as B) {
+>(code: C, name: N, base: B = ProjectionKitError as ProjectionKitErrorClass as B): CodedErrorClass<C, N, B> {
   abstract class CodedError extends base {
     static override readonly code: C = code;
     override readonly code: C = code;
