@@ -48,13 +48,13 @@ export type CodedErrorClass<C extends ProjectionKitErrorCode, N extends string, 
  * ```ts
  * declare module "@projectionkit/core" {
  *   interface ProjectionKitErrorCodes {
- *     ERR_MY_BACKEND_DOWN: MyBackendDownError;
+ *     ERR_QUEUE_FULL: QueueFullError;
  *   }
  * }
  *
- * class MyBackendDownError extends codedError("ERR_MY_BACKEND_DOWN", "MyBackendDownError") {}
+ * class QueueFullError extends codedError("ERR_QUEUE_FULL", "QueueFullError") {}
  *
- * new MyBackendDownError("the backend is down", { retryable: true }).code; // "ERR_MY_BACKEND_DOWN"
+ * new QueueFullError("the queue is full", { retryable: true }).code; // "ERR_QUEUE_FULL"
  * ```
  */
 export function codedError<
