@@ -1,4 +1,4 @@
-import { ProjectionKitError, type ProjectionKitErrorOptions } from "@projectionkit/core";
+import { codedError, type ProjectionKitErrorOptions } from "@projectionkit/core";
 
 // A backend adds its own stable codes to the map of core's errors, so that `isProjectionKitError`
 // narrows to its classes (the pattern of `@projectionkit/dynamodb`'s `ERR_THROTTLED`).
@@ -29,11 +29,7 @@ declare module "@projectionkit/core" {
  * }
  * ```
  */
-export class SqliteBusyError extends ProjectionKitError {
-  static override readonly code = "ERR_SQLITE_BUSY";
-  override readonly code = "ERR_SQLITE_BUSY";
-  override readonly name = "SqliteBusyError";
-
+export class SqliteBusyError extends codedError("ERR_SQLITE_BUSY", "SqliteBusyError") {
   /**
    * @param message - what happened.
    * @param options - SQLite's error as `cause`.
@@ -58,11 +54,7 @@ export class SqliteBusyError extends ProjectionKitError {
  * }
  * ```
  */
-export class SqliteStatementError extends ProjectionKitError {
-  static override readonly code = "ERR_SQLITE_STATEMENT_FAILED";
-  override readonly code = "ERR_SQLITE_STATEMENT_FAILED";
-  override readonly name = "SqliteStatementError";
-
+export class SqliteStatementError extends codedError("ERR_SQLITE_STATEMENT_FAILED", "SqliteStatementError") {
   /** The SQL text of the statement that failed. */
   readonly sql: string;
 

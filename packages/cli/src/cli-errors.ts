@@ -1,4 +1,4 @@
-import { ProjectionKitError, type ProjectionKitErrorOptions } from "@projectionkit/core";
+import { codedError, type ProjectionKitErrorOptions } from "@projectionkit/core";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -53,10 +53,7 @@ export function describeTarget(target: RequestTarget): string {
  * if (isProjectionKitError(error, "ERR_TABLE_NOT_FOUND")) console.error(`no table ${error.table}`);
  * ```
  */
-export class TableNotFoundError extends ProjectionKitError {
-  static override readonly code = "ERR_TABLE_NOT_FOUND";
-  override readonly code = "ERR_TABLE_NOT_FOUND";
-  override readonly name = "TableNotFoundError";
+export class TableNotFoundError extends codedError("ERR_TABLE_NOT_FOUND", "TableNotFoundError") {
   /** The table's name. */
   readonly table: string;
 
@@ -86,11 +83,7 @@ export class TableNotFoundError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_NO_CREDENTIALS")) console.error(error.message);
  * ```
  */
-export class NoCredentialsError extends ProjectionKitError {
-  static override readonly code = "ERR_NO_CREDENTIALS";
-  override readonly code = "ERR_NO_CREDENTIALS";
-  override readonly name = "NoCredentialsError";
-
+export class NoCredentialsError extends codedError("ERR_NO_CREDENTIALS", "NoCredentialsError") {
   /**
    * @param options - the SDK's `CredentialsProviderError` as `cause`.
    */
@@ -114,11 +107,7 @@ export class NoCredentialsError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_NO_REGION")) console.error(error.message);
  * ```
  */
-export class NoRegionError extends ProjectionKitError {
-  static override readonly code = "ERR_NO_REGION";
-  override readonly code = "ERR_NO_REGION";
-  override readonly name = "NoRegionError";
-
+export class NoRegionError extends codedError("ERR_NO_REGION", "NoRegionError") {
   /**
    * @param options - the SDK's error as `cause`.
    */
@@ -138,10 +127,7 @@ export class NoRegionError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_ACCESS_DENIED")) console.error(error.serviceErrorName, error.message);
  * ```
  */
-export class AccessDeniedError extends ProjectionKitError {
-  static override readonly code = "ERR_ACCESS_DENIED";
-  override readonly code = "ERR_ACCESS_DENIED";
-  override readonly name = "AccessDeniedError";
+export class AccessDeniedError extends codedError("ERR_ACCESS_DENIED", "AccessDeniedError") {
   /** The service's error name, e.g. `"UnrecognizedClientException"` or `"AccessDeniedException"`. */
   readonly serviceErrorName: string;
 
@@ -167,11 +153,7 @@ export class AccessDeniedError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_ENDPOINT_UNREACHABLE")) console.error(error.message);
  * ```
  */
-export class EndpointUnreachableError extends ProjectionKitError {
-  static override readonly code = "ERR_ENDPOINT_UNREACHABLE";
-  override readonly code = "ERR_ENDPOINT_UNREACHABLE";
-  override readonly name = "EndpointUnreachableError";
-
+export class EndpointUnreachableError extends codedError("ERR_ENDPOINT_UNREACHABLE", "EndpointUnreachableError") {
   /**
    * @param target - where the request went.
    * @param cause - the network error.

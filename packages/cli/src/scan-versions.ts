@@ -1,6 +1,6 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvalidArgumentError, requireOperationOptions, validateIdentityKey, type OperationOptions } from "@projectionkit/core";
-import { DEFAULT_ATTRIBUTE_NAMES, versionKeyPrefix } from "@projectionkit/dynamodb";
+import { DEFAULT_ATTRIBUTE_NAMES, versionKeyPrefix, type AttributeNames } from "@projectionkit/dynamodb";
 import type { RequestTarget } from "./cli-errors.js";
 import { describeInput } from "./describe-input.js";
 import { request } from "./service-failures.js";
@@ -8,18 +8,16 @@ import { readVersionEntry, type VersionEntry } from "./version-entry.js";
 import { requireAttributeName, requireTable } from "./version-table.js";
 
 /**
- * The key and version attribute names of the version table; each defaults to the adapter's
- * (`HandlerAndResource`, `Version`).
+ * The key and version attribute names of the version table: the adapter's `AttributeNames.key` and
+ * `AttributeNames.version`, each optional and defaulting to the adapter's (`HandlerAndResource`,
+ * `Version`).
  *
  * @example
  * ```ts
  * const names: VersionAttributeNames = { key: "pk" };
  * ```
  */
-export interface VersionAttributeNames {
-  readonly key?: string | undefined;
-  readonly version?: string | undefined;
-}
+export type VersionAttributeNames = { readonly [N in keyof Pick<AttributeNames, "key" | "version">]?: AttributeNames[N] | undefined };
 
 /**
  * How far a scan got.

@@ -24,6 +24,7 @@
  */
 
 export { ArgumentError, InvalidArgumentError, InvalidOffsetError, InvalidResourceError, InvalidVersionError } from "./errors/argument-errors.js";
+export { codedError, type CodedErrorClass, type ProjectionKitErrorClass } from "./errors/coded-error.js";
 export { InvalidConfigurationError, InvalidIdentityError, UnexpectedMessageError } from "./errors/configuration-errors.js";
 export { InvalidBatchResultError, VersionKeptMovingError } from "./errors/delivery-errors.js";
 export {
@@ -39,6 +40,7 @@ export { decodeOffset, encodeOffset, OFFSET_VERSION_LENGTH } from "./offset-code
 export type { ConditionalWriteOptions, OperationOptions, RequestCost, VersionConflict } from "./operation-options.js";
 export type { BatchDelivery, BatchOptions, BatchResult, BatchStop, CheckedBatchDelivery } from "./event-batch.js";
 export { requireKnownKeys } from "./option-keys.js";
+export type { ResolvedOptions } from "./resolved-options.js";
 export type { CheckedConditionalOptions, CheckedOptions, ConditionalWriteCall, EventBatchCall, EventCall } from "./backend/checked-calls.js";
 export { ResourceRepositoryBase } from "./backend/resource-repository-base.js";
 export { ProjectionHandlerBase, type ProjectionLogic } from "./backend/projection-handler-base.js";

@@ -1,4 +1,4 @@
-import { ProjectionKitError, type ProjectionKitErrorOptions } from "@projectionkit/core";
+import { codedError, type ProjectionKitErrorOptions } from "@projectionkit/core";
 
 /**
  * How to get Java, as the message of {@link JavaNotFoundError} words it.
@@ -29,11 +29,7 @@ export const JAVA_INSTALL_HINT =
  * }
  * ```
  */
-export class JavaNotFoundError extends ProjectionKitError {
-  static override readonly code = "ERR_JAVA_NOT_FOUND";
-  override readonly code = "ERR_JAVA_NOT_FOUND";
-  override readonly name = "JavaNotFoundError";
-
+export class JavaNotFoundError extends codedError("ERR_JAVA_NOT_FOUND", "JavaNotFoundError") {
   /** The executable that was tried. */
   readonly javaPath: string;
 
@@ -80,11 +76,7 @@ export interface DynamoDBLocalStartFailure {
  * });
  * ```
  */
-export class DynamoDBLocalStartFailedError extends ProjectionKitError {
-  static override readonly code = "ERR_DYNAMODB_LOCAL_START_FAILED";
-  override readonly code = "ERR_DYNAMODB_LOCAL_START_FAILED";
-  override readonly name = "DynamoDBLocalStartFailedError";
-
+export class DynamoDBLocalStartFailedError extends codedError("ERR_DYNAMODB_LOCAL_START_FAILED", "DynamoDBLocalStartFailedError") {
   /** The port DynamoDB Local was asked to listen on. */
   readonly port: number;
   /** Java's exit code; `null` if it did not exit by itself. */
@@ -124,11 +116,7 @@ export class DynamoDBLocalStartFailedError extends ProjectionKitError {
  * });
  * ```
  */
-export class DynamoDBLocalDownloadFailedError extends ProjectionKitError {
-  static override readonly code = "ERR_DYNAMODB_LOCAL_DOWNLOAD_FAILED";
-  override readonly code = "ERR_DYNAMODB_LOCAL_DOWNLOAD_FAILED";
-  override readonly name = "DynamoDBLocalDownloadFailedError";
-
+export class DynamoDBLocalDownloadFailedError extends codedError("ERR_DYNAMODB_LOCAL_DOWNLOAD_FAILED", "DynamoDBLocalDownloadFailedError") {
   /** Where the emulator was to be cached. */
   readonly cacheDirectory: string;
 

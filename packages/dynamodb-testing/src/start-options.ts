@@ -1,4 +1,5 @@
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { ResolvedOptions } from "@projectionkit/core";
 import { resolve } from "node:path";
 import { IDEMPOTENCY_WINDOW_MS } from "./dynalite/idempotency.js";
 import { defaultDynamoDBLocalCacheDirectory } from "./emulator-cache.js";
@@ -36,10 +37,8 @@ export interface EmulatorStartOptions {
 }
 
 /** The common options, validated. */
-interface ResolvedEmulatorOptions {
-  readonly port: number;
+interface ResolvedEmulatorOptions extends ResolvedOptions<EmulatorStartOptions, "port" | "clientConfig"> {
   readonly signal: AbortSignal | undefined;
-  readonly clientConfig: DynamoDBClientConfig;
 }
 
 const COMMON_OPTIONS = ["port", "signal", "clientConfig"] as const;
@@ -84,12 +83,7 @@ export interface StartDynaliteOptions extends EmulatorStartOptions {
  *
  * @internal
  */
-export interface ResolvedDynaliteOptions extends ResolvedEmulatorOptions {
-  readonly createTableMs: number;
-  readonly deleteTableMs: number;
-  readonly updateTableMs: number;
-  readonly idempotencyWindowMs: number;
-}
+export interface ResolvedDynaliteOptions extends ResolvedEmulatorOptions, ResolvedOptions<StartDynaliteOptions, "createTableMs" | "deleteTableMs" | "updateTableMs" | "idempotencyWindowMs"> {}
 
 /**
  * Validates the options of {@link startDynalite} and applies the defaults.

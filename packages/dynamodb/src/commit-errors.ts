@@ -1,4 +1,4 @@
-import { ProjectionKitError, type ProjectionKitErrorOptions } from "@projectionkit/core";
+import { codedError, type ProjectionKitErrorOptions } from "@projectionkit/core";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -28,11 +28,7 @@ declare module "@projectionkit/core" {
  * }
  * ```
  */
-export class AmbiguousCommitError extends ProjectionKitError {
-  static override readonly code = "ERR_AMBIGUOUS_COMMIT";
-  override readonly code = "ERR_AMBIGUOUS_COMMIT";
-  override readonly name = "AmbiguousCommitError";
-
+export class AmbiguousCommitError extends codedError("ERR_AMBIGUOUS_COMMIT", "AmbiguousCommitError") {
   /**
    * @param message - what happened.
    * @param options - the last failure as `cause`.
@@ -54,11 +50,7 @@ export class AmbiguousCommitError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_TRANSACTION_CONFLICT")) await retryLater();
  * ```
  */
-export class TransactionConflictError extends ProjectionKitError {
-  static override readonly code = "ERR_TRANSACTION_CONFLICT";
-  override readonly code = "ERR_TRANSACTION_CONFLICT";
-  override readonly name = "TransactionConflictError";
-
+export class TransactionConflictError extends codedError("ERR_TRANSACTION_CONFLICT", "TransactionConflictError") {
   /**
    * @param message - what happened.
    * @param options - the service error as `cause`.
@@ -80,11 +72,7 @@ export class TransactionConflictError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_THROTTLED")) await sleep(backoff);
  * ```
  */
-export class ThrottledError extends ProjectionKitError {
-  static override readonly code = "ERR_THROTTLED";
-  override readonly code = "ERR_THROTTLED";
-  override readonly name = "ThrottledError";
-
+export class ThrottledError extends codedError("ERR_THROTTLED", "ThrottledError") {
   /**
    * @param message - what happened.
    * @param options - the service error as `cause`.
@@ -106,10 +94,7 @@ export class ThrottledError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_ITEM_CONDITION_FAILED")) console.error(error.itemIndex, error.storedItem);
  * ```
  */
-export class ItemConditionFailedError extends ProjectionKitError {
-  static override readonly code = "ERR_ITEM_CONDITION_FAILED";
-  override readonly code = "ERR_ITEM_CONDITION_FAILED";
-  override readonly name = "ItemConditionFailedError";
+export class ItemConditionFailedError extends codedError("ERR_ITEM_CONDITION_FAILED", "ItemConditionFailedError") {
   /** The index of the failing item among the handler's items (the version write not counted). */
   readonly itemIndex: number;
   /** The item as stored, when the item asked for it with `ReturnValuesOnConditionCheckFailure`. */
@@ -156,10 +141,7 @@ export interface CancellationReason {
  * if (isProjectionKitError(error, "ERR_TRANSACTION_CANCELED")) console.error(error.reasons);
  * ```
  */
-export class TransactionCanceledError extends ProjectionKitError {
-  static override readonly code = "ERR_TRANSACTION_CANCELED";
-  override readonly code = "ERR_TRANSACTION_CANCELED";
-  override readonly name = "TransactionCanceledError";
+export class TransactionCanceledError extends codedError("ERR_TRANSACTION_CANCELED", "TransactionCanceledError") {
   /** The reasons that are not `None`. */
   readonly reasons: readonly CancellationReason[];
 
@@ -188,11 +170,7 @@ export class TransactionCanceledError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_MALFORMED_CANCELLATION")) reportBackendBug(error.cause);
  * ```
  */
-export class MalformedCancellationError extends ProjectionKitError {
-  static override readonly code = "ERR_MALFORMED_CANCELLATION";
-  override readonly code = "ERR_MALFORMED_CANCELLATION";
-  override readonly name = "MalformedCancellationError";
-}
+export class MalformedCancellationError extends codedError("ERR_MALFORMED_CANCELLATION", "MalformedCancellationError") {}
 
 /**
  * A version item in the table does not have the expected shape (its version attribute is not of
@@ -205,11 +183,7 @@ export class MalformedCancellationError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_MALFORMED_VERSION_ITEM")) console.error(error.message);
  * ```
  */
-export class MalformedVersionItemError extends ProjectionKitError {
-  static override readonly code = "ERR_MALFORMED_VERSION_ITEM";
-  override readonly code = "ERR_MALFORMED_VERSION_ITEM";
-  override readonly name = "MalformedVersionItemError";
-}
+export class MalformedVersionItemError extends codedError("ERR_MALFORMED_VERSION_ITEM", "MalformedVersionItemError") {}
 
 /**
  * A DynamoDB request failed for another reason (a missing table, a validation error, access
@@ -225,10 +199,7 @@ export class MalformedVersionItemError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_DYNAMODB_REQUEST_FAILED")) console.error(error.operation, error.serviceErrorName, error.tables);
  * ```
  */
-export class DynamoRequestError extends ProjectionKitError {
-  static override readonly code = "ERR_DYNAMODB_REQUEST_FAILED";
-  override readonly code = "ERR_DYNAMODB_REQUEST_FAILED";
-  override readonly name = "DynamoRequestError";
+export class DynamoRequestError extends codedError("ERR_DYNAMODB_REQUEST_FAILED", "DynamoRequestError") {
   /** The operation, e.g. `"TransactWriteItems"`. */
   readonly operation: string;
   /** The name of the service's exception, e.g. `"ResourceNotFoundException"`. */

@@ -1,5 +1,6 @@
 import type { TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { applyDecorators, DecoratorBrokeVersionCheckError, DecoratorChangedItemsError, requestFingerprint, type Decorators } from "./decorators.js";
+import { applyDecorators, DecoratorBrokeVersionCheckError, DecoratorChangedItemsError, type Decorators } from "./decorators.js";
+import { requestFingerprint } from "./request-fingerprint.js";
 
 /*
  * What decorators may change in the requests of the version protocol (D11, D14): the version table

@@ -1,4 +1,5 @@
-import { describeValue, InvalidArgumentError, ProjectionKitError } from "@projectionkit/core";
+import { codedError, describeValue, InvalidArgumentError } from "@projectionkit/core";
+import { requestFingerprint } from "./request-fingerprint.js";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -49,10 +50,7 @@ export type Decorators<I> = Decorator<I> | ReadonlyArray<Decorator<I>>;
  * if (isProjectionKitError(error, "ERR_DECORATOR_BROKE_VERSION_CHECK")) console.error(error.operation);
  * ```
  */
-export class DecoratorBrokeVersionCheckError extends ProjectionKitError {
-  static override readonly code = "ERR_DECORATOR_BROKE_VERSION_CHECK";
-  override readonly code = "ERR_DECORATOR_BROKE_VERSION_CHECK";
-  override readonly name = "DecoratorBrokeVersionCheckError";
+export class DecoratorBrokeVersionCheckError extends codedError("ERR_DECORATOR_BROKE_VERSION_CHECK", "DecoratorBrokeVersionCheckError") {
   /** The operation whose decorator did it, e.g. `"transactWriteItems"`. */
   readonly operation: string;
 
@@ -81,10 +79,7 @@ export class DecoratorBrokeVersionCheckError extends ProjectionKitError {
  * if (isProjectionKitError(error, "ERR_DECORATOR_CHANGED_ITEMS")) console.error(error.operation, error.index);
  * ```
  */
-export class DecoratorChangedItemsError extends ProjectionKitError {
-  static override readonly code = "ERR_DECORATOR_CHANGED_ITEMS";
-  override readonly code = "ERR_DECORATOR_CHANGED_ITEMS";
-  override readonly name = "DecoratorChangedItemsError";
+export class DecoratorChangedItemsError extends codedError("ERR_DECORATOR_CHANGED_ITEMS", "DecoratorChangedItemsError") {
   /** The operation whose decorator did it: `"transactWriteItems"`. */
   readonly operation: string;
   /** The index, among the projection's items, of the first one missing or changed. */
@@ -161,24 +156,4 @@ export function applyDecorators<I>(
     throw new DecoratorBrokeVersionCheckError(operation);
   }
   return current;
-}
-
-/**
- * A deterministic text form of a request part: object keys sorted, bytes as hexadecimal, absent
- * and `undefined` fields alike (the SDK sends neither).
- *
- * @internal
- */
-export function requestFingerprint(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
-    // The value before toJSON: a Buffer and a Uint8Array of the same bytes are the same value.
-    const raw = this[key];
-    if (ArrayBuffer.isView(raw)) {
-      return `bytes:${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("hex")}`;
-    }
-    if (typeof item === "object" && item !== null && !Array.isArray(item)) {
-      return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return item;
-  }) ?? "undefined";
 }

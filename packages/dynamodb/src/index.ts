@@ -48,17 +48,7 @@
  */
 
 export type { DynamoAdapterOptions, RequestDecorators } from "./adapter-options.js";
-export {
-  AmbiguousCommitError,
-  DynamoRequestError,
-  ItemConditionFailedError,
-  MalformedCancellationError,
-  MalformedVersionItemError,
-  ThrottledError,
-  TransactionCanceledError,
-  TransactionConflictError,
-  type CancellationReason,
-} from "./commit-errors.js";
+export * from "./commit-errors.js";
 export { createTable, type CreateTableOptions } from "./create-table.js";
 export { DecoratorBrokeVersionCheckError, DecoratorChangedItemsError, type Decorator, type Decorators } from "./decorators.js";
 export { deleteTable, type DeleteTableOptions } from "./delete-table.js";
@@ -69,15 +59,8 @@ export { DynamoResourceRepository, type DynamoResourceRepositoryOptions } from "
 // Deprecated aliases of core's batch types, kept for one release.
 export type { BatchDelivery, BatchResult, BatchStop } from "./event-batch.js";
 export { attributeValueSize, itemSize, transactActionSize } from "./item-size.js";
-export { TableNotReadyError, TableSchemaMismatchError } from "./table-errors.js";
-export {
-  DuplicateItemError,
-  ItemTooLargeError,
-  KeyTooLargeError,
-  TooManyActionsError,
-  TransactionTooLargeError,
-  VersionItemTouchedError,
-} from "./transaction-errors.js";
+export * from "./table-errors.js";
+export * from "./transaction-errors.js";
 export {
   actionItemIdentity,
   checkTransaction,

@@ -1,4 +1,4 @@
-import { ProjectionKitError } from "@projectionkit/core";
+import { codedError } from "@projectionkit/core";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -27,10 +27,7 @@ declare module "@projectionkit/core" {
  * }
  * ```
  */
-export class TableSchemaMismatchError extends ProjectionKitError {
-  static override readonly code = "ERR_TABLE_SCHEMA_MISMATCH";
-  override readonly code = "ERR_TABLE_SCHEMA_MISMATCH";
-  override readonly name = "TableSchemaMismatchError";
+export class TableSchemaMismatchError extends codedError("ERR_TABLE_SCHEMA_MISMATCH", "TableSchemaMismatchError") {
   /** The table's name. */
   readonly table: string;
   /** The key schema the version table needs, e.g. `"HASH HandlerAndResource (B)"`. */
@@ -69,10 +66,7 @@ export class TableSchemaMismatchError extends ProjectionKitError {
  * }
  * ```
  */
-export class TableNotReadyError extends ProjectionKitError {
-  static override readonly code = "ERR_TABLE_NOT_READY";
-  override readonly code = "ERR_TABLE_NOT_READY";
-  override readonly name = "TableNotReadyError";
+export class TableNotReadyError extends codedError("ERR_TABLE_NOT_READY", "TableNotReadyError") {
   /** The table's name. */
   readonly table: string;
   /** How long the call had been running when it gave up, in milliseconds. */

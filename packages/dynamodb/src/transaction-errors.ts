@@ -1,4 +1,4 @@
-import { ProjectionKitError } from "@projectionkit/core";
+import { codedError } from "@projectionkit/core";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -25,10 +25,7 @@ declare module "@projectionkit/core" {
  * }
  * ```
  */
-export class TooManyActionsError extends ProjectionKitError {
-  static override readonly code = "ERR_TOO_MANY_ACTIONS";
-  override readonly code = "ERR_TOO_MANY_ACTIONS";
-  override readonly name = "TooManyActionsError";
+export class TooManyActionsError extends codedError("ERR_TOO_MANY_ACTIONS", "TooManyActionsError") {
   /** How many actions the transaction would have had, the version write included. */
   readonly actions: number;
   /** The most actions one transaction may have, the version write included. */
@@ -65,10 +62,7 @@ export class TooManyActionsError extends ProjectionKitError {
  * }
  * ```
  */
-export class TransactionTooLargeError extends ProjectionKitError {
-  static override readonly code = "ERR_TRANSACTION_TOO_LARGE";
-  override readonly code = "ERR_TRANSACTION_TOO_LARGE";
-  override readonly name = "TransactionTooLargeError";
+export class TransactionTooLargeError extends codedError("ERR_TRANSACTION_TOO_LARGE", "TransactionTooLargeError") {
   /** The size the transaction would have had, in bytes, the version write included. */
   readonly bytes: number;
   /** The largest size allowed, in bytes. */
@@ -109,10 +103,7 @@ export class TransactionTooLargeError extends ProjectionKitError {
  * }
  * ```
  */
-export class DuplicateItemError extends ProjectionKitError {
-  static override readonly code = "ERR_DUPLICATE_ITEM";
-  override readonly code = "ERR_DUPLICATE_ITEM";
-  override readonly name = "DuplicateItemError";
+export class DuplicateItemError extends codedError("ERR_DUPLICATE_ITEM", "DuplicateItemError") {
   /**
    * The index, in the items being added, of the action that makes the duplicate: the second action
    * on the item, or the action whose `Key` revealed the key schema of two earlier `Put`s.
@@ -151,10 +142,7 @@ export class DuplicateItemError extends ProjectionKitError {
  * }
  * ```
  */
-export class VersionItemTouchedError extends ProjectionKitError {
-  static override readonly code = "ERR_VERSION_ITEM_TOUCHED";
-  override readonly code = "ERR_VERSION_ITEM_TOUCHED";
-  override readonly name = "VersionItemTouchedError";
+export class VersionItemTouchedError extends codedError("ERR_VERSION_ITEM_TOUCHED", "VersionItemTouchedError") {
   /** The index, in the items being added, of the action on the version table. */
   readonly index: number;
   /** The version table. */
@@ -188,10 +176,7 @@ export class VersionItemTouchedError extends ProjectionKitError {
  * }
  * ```
  */
-export class ItemTooLargeError extends ProjectionKitError {
-  static override readonly code = "ERR_ITEM_TOO_LARGE";
-  override readonly code = "ERR_ITEM_TOO_LARGE";
-  override readonly name = "ItemTooLargeError";
+export class ItemTooLargeError extends codedError("ERR_ITEM_TOO_LARGE", "ItemTooLargeError") {
   /** The index, in the items being added, of the too-large `Put`. */
   readonly index: number;
   /** Its table. */
@@ -230,10 +215,7 @@ export class ItemTooLargeError extends ProjectionKitError {
  * }
  * ```
  */
-export class KeyTooLargeError extends ProjectionKitError {
-  static override readonly code = "ERR_KEY_TOO_LARGE";
-  override readonly code = "ERR_KEY_TOO_LARGE";
-  override readonly name = "KeyTooLargeError";
+export class KeyTooLargeError extends codedError("ERR_KEY_TOO_LARGE", "KeyTooLargeError") {
   /** The index, in the items being added, of the action with the key. */
   readonly index: number;
   /** Its table. */

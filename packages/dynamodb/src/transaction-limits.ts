@@ -9,6 +9,7 @@ import {
   TransactionTooLargeError,
   VersionItemTouchedError,
 } from "./transaction-errors.js";
+import { requestFingerprint } from "./request-fingerprint.js";
 import { MAX_PARTITION_KEY_BYTES } from "./table-layout.js";
 
 /**
@@ -199,17 +200,7 @@ function isOnVersionItem(
   if (typeof value !== "object" || value === null || typeof value.S === "string" || typeof value.N === "string" || !(value.B instanceof Uint8Array)) {
     return false;
   }
-  const bytes = value.B;
-  const expected = context.versionKey;
-  if (bytes.byteLength !== expected.byteLength) {
-    return false;
-  }
-  for (let i = 0; i < expected.byteLength; i++) {
-    if (bytes[i] !== expected[i]) {
-      return false;
-    }
-  }
-  return true;
+  return Buffer.compare(value.B, context.versionKey) === 0;
 }
 
 /** The attribute names of a `Key`. */
@@ -310,21 +301,6 @@ function keyValueBytes(value: AttributeValue | undefined): number {
     return 0;
   }
   return attributeValueSize(value);
-}
-
-/** The text of an item that is equal for equal items: attributes sorted, bytes as hexadecimal. */
-function canonicalItem(table: string, item: Readonly<Record<string, AttributeValue>>): string {
-  return JSON.stringify([table, item], function (this: Record<string, unknown>, key: string, value: unknown) {
-    // The value before toJSON: a Buffer and a Uint8Array of the same bytes are the same value.
-    const raw = this[key];
-    if (ArrayBuffer.isView(raw)) {
-      return `bytes:${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("hex")}`;
-    }
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return value;
-  });
 }
 
 function checkLimit(value: number | undefined, fallback: number, argument: string): number {
@@ -590,7 +566,7 @@ export class TransactionBudget {
       if (identity !== undefined && state.identities.has(identity)) {
         return fail("duplicate-item");
       }
-      const canonical = identity === undefined && item !== undefined ? canonicalItem(table, item) : undefined;
+      const canonical = identity === undefined && item !== undefined ? requestFingerprint([table, item]) : undefined;
       if (canonical !== undefined && state.pendingItems.has(canonical)) {
         // Two identical Puts are on one item, whichever attributes are its key.
         return fail("duplicate-item");

@@ -1,4 +1,4 @@
-import { ProjectionKitError } from "@projectionkit/core";
+import { codedError } from "@projectionkit/core";
 
 declare module "@projectionkit/core" {
   interface ProjectionKitErrorCodes {
@@ -22,8 +22,4 @@ declare module "@projectionkit/core" {
  * }
  * ```
  */
-export class InvalidStateUpdateError extends ProjectionKitError {
-  static override readonly code = "ERR_INVALID_STATE_UPDATE";
-  override readonly code = "ERR_INVALID_STATE_UPDATE";
-  override readonly name = "InvalidStateUpdateError";
-}
+export class InvalidStateUpdateError extends codedError("ERR_INVALID_STATE_UPDATE", "InvalidStateUpdateError") {}

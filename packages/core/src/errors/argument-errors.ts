@@ -1,3 +1,4 @@
+import { codedError } from "./coded-error.js";
 import { ProjectionKitError, type ProjectionKitErrorOptions } from "./projection-kit-error.js";
 
 /**
@@ -49,11 +50,7 @@ export abstract class ArgumentError extends ProjectionKitError {
  * }
  * ```
  */
-export class InvalidArgumentError extends ArgumentError {
-  static override readonly code = "ERR_INVALID_ARGUMENT";
-  override readonly code = "ERR_INVALID_ARGUMENT";
-  override readonly name = "InvalidArgumentError";
-}
+export class InvalidArgumentError extends codedError("ERR_INVALID_ARGUMENT", "InvalidArgumentError", ArgumentError) {}
 
 /**
  * A resource is not a non-empty `Uint8Array`, or (in an adapter) is too large for the backend's key.
@@ -67,11 +64,7 @@ export class InvalidArgumentError extends ArgumentError {
  * });
  * ```
  */
-export class InvalidResourceError extends ArgumentError {
-  static override readonly code = "ERR_INVALID_RESOURCE";
-  override readonly code = "ERR_INVALID_RESOURCE";
-  override readonly name = "InvalidResourceError";
-}
+export class InvalidResourceError extends codedError("ERR_INVALID_RESOURCE", "InvalidResourceError", ArgumentError) {}
 
 /**
  * A version is neither a `Uint8Array` nor absent (`undefined` or `null`, which mean the empty
@@ -84,11 +77,7 @@ export class InvalidResourceError extends ArgumentError {
  * decodeOffset(new Uint8Array([1, 2, 3])); // throws InvalidVersionError; argument "version"
  * ```
  */
-export class InvalidVersionError extends ArgumentError {
-  static override readonly code = "ERR_INVALID_VERSION";
-  override readonly code = "ERR_INVALID_VERSION";
-  override readonly name = "InvalidVersionError";
-}
+export class InvalidVersionError extends codedError("ERR_INVALID_VERSION", "InvalidVersionError", ArgumentError) {}
 
 /**
  * An offset is not an integer in `[0, 2^64 - 1]`, or is a `number` that is not a safe integer.
@@ -100,8 +89,4 @@ export class InvalidVersionError extends ArgumentError {
  * encodeOffset(-1); // throws InvalidOffsetError; argument "offset"
  * ```
  */
-export class InvalidOffsetError extends ArgumentError {
-  static override readonly code = "ERR_INVALID_OFFSET";
-  override readonly code = "ERR_INVALID_OFFSET";
-  override readonly name = "InvalidOffsetError";
-}
+export class InvalidOffsetError extends codedError("ERR_INVALID_OFFSET", "InvalidOffsetError", ArgumentError) {}

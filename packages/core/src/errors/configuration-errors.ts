@@ -1,5 +1,6 @@
 import { describeValue } from "../describe-value.js";
-import { ProjectionKitError, type ProjectionKitErrorOptions } from "./projection-kit-error.js";
+import { codedError } from "./coded-error.js";
+import type { ProjectionKitErrorOptions } from "./projection-kit-error.js";
 
 /**
  * A handler's identity is malformed: the name must be 1–255 printable characters without white
@@ -12,11 +13,7 @@ import { ProjectionKitError, type ProjectionKitErrorOptions } from "./projection
  * validateIdentity({ name: "account balances", key: "nope" }); // throws; field === "name"
  * ```
  */
-export class InvalidIdentityError extends ProjectionKitError {
-  static override readonly code = "ERR_INVALID_IDENTITY";
-  override readonly code = "ERR_INVALID_IDENTITY";
-  override readonly name = "InvalidIdentityError";
-
+export class InvalidIdentityError extends codedError("ERR_INVALID_IDENTITY", "InvalidIdentityError") {
   /** Which part of the identity is malformed. */
   readonly field: "name" | "key";
   /** The malformed value, as given. */
@@ -59,11 +56,7 @@ function echoValue(value: unknown): string {
  * readProjectionConfiguration({ ...handler, configure() {} }); // throws: no identity
  * ```
  */
-export class InvalidConfigurationError extends ProjectionKitError {
-  static override readonly code = "ERR_INVALID_CONFIGURATION";
-  override readonly code = "ERR_INVALID_CONFIGURATION";
-  override readonly name = "InvalidConfigurationError";
-
+export class InvalidConfigurationError extends codedError("ERR_INVALID_CONFIGURATION", "InvalidConfigurationError") {
   /**
    * @param message - what is wrong with the configuration.
    * @param options - the cause, e.g. an {@link InvalidIdentityError}.
@@ -86,11 +79,7 @@ export class InvalidConfigurationError extends ProjectionKitError {
  * }
  * ```
  */
-export class UnexpectedMessageError extends ProjectionKitError {
-  static override readonly code = "ERR_UNEXPECTED_MESSAGE";
-  override readonly code = "ERR_UNEXPECTED_MESSAGE";
-  override readonly name = "UnexpectedMessageError";
-
+export class UnexpectedMessageError extends codedError("ERR_UNEXPECTED_MESSAGE", "UnexpectedMessageError") {
   /** The identity name of the handler. */
   readonly handlerName: string;
   /** The type of the event it received. */

@@ -1,4 +1,5 @@
-import { ProjectionKitError, type ProjectionKitErrorOptions } from "./projection-kit-error.js";
+import { codedError } from "./coded-error.js";
+import type { ProjectionKitErrorOptions } from "./projection-kit-error.js";
 
 /**
  * The `DeliveryDriver` gave up on an event because its stream's version kept moving: each attempt
@@ -16,11 +17,7 @@ import { ProjectionKitError, type ProjectionKitErrorOptions } from "./projection
  * }
  * ```
  */
-export class VersionKeptMovingError extends ProjectionKitError {
-  static override readonly code = "ERR_VERSION_KEPT_MOVING";
-  override readonly code = "ERR_VERSION_KEPT_MOVING";
-  override readonly name = "VersionKeptMovingError";
-
+export class VersionKeptMovingError extends codedError("ERR_VERSION_KEPT_MOVING", "VersionKeptMovingError") {
   /** How many conflicts the event met. */
   readonly conflicts: number;
 
@@ -49,11 +46,7 @@ export class VersionKeptMovingError extends ProjectionKitError {
  * }
  * ```
  */
-export class InvalidBatchResultError extends ProjectionKitError {
-  static override readonly code = "ERR_INVALID_BATCH_RESULT";
-  override readonly code = "ERR_INVALID_BATCH_RESULT";
-  override readonly name = "InvalidBatchResultError";
-
+export class InvalidBatchResultError extends codedError("ERR_INVALID_BATCH_RESULT", "InvalidBatchResultError") {
   /**
    * @param message - what is wrong with the result.
    */

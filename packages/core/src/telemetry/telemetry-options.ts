@@ -1,6 +1,7 @@
 import { metrics, trace, type Attributes, type Meter, type Tracer } from "@opentelemetry/api";
 import { InvalidArgumentError } from "../errors/argument-errors.js";
 import { requireKnownKeys } from "../option-keys.js";
+import type { ResolvedOptions } from "../resolved-options.js";
 import { describeValue } from "../describe-value.js";
 
 /** The instrumentation scope's name: what tracers and meters are named by default. */
@@ -30,12 +31,7 @@ export interface TelemetryOptions {
 }
 
 /** @internal */
-export interface ResolvedTelemetry {
-  readonly tracer: Tracer;
-  readonly meter: Meter;
-  readonly attributes: Attributes;
-  readonly recordStreams: boolean;
-}
+export type ResolvedTelemetry = ResolvedOptions<TelemetryOptions>;
 
 /** @internal */
 export function resolveTelemetryOptions(options: TelemetryOptions | undefined, extraKeys: readonly string[] = []): ResolvedTelemetry {
