@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   GetItemCommand,
   ScanCommand,
@@ -9,6 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { createServer } from "node:net";
 import { uniqueTableName } from "../support/clients.js";
+import { createKeyedTable, keySchema } from "../../../../test/support/dynamodb-tables.js";
 export { rejection } from "../../../../test/support/rejection.js";
 
 /** The key schema of a test table. */
@@ -46,20 +46,7 @@ export async function createTable(client: DynamoDBClient, prefix: string, shape:
  * ```
  */
 export async function createNamedTable(client: DynamoDBClient, name: string, shape: KeyShape): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        ...(shape === "composite" ? [{ AttributeName: "sk", AttributeType: "N" as const }] : []),
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        ...(shape === "composite" ? [{ AttributeName: "sk", KeyType: "RANGE" as const }] : []),
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createKeyedTable(client, name, keySchema(["pk", "S"], shape === "composite" ? ["sk", "N"] : undefined));
 }
 
 /**
