@@ -170,18 +170,6 @@ export async function capture<T extends object>(call: Promise<T>): Promise<Outco
 }
 
 /**
- * The error a promise rejects with.
- *
- * @param promise - a promise expected to reject.
- * @returns the rejection reason.
- * @throws when the promise resolves.
- *
- * @example
- * ```ts
- * const error = await rejection(client.send(command));
- * ```
- */
-/**
  * Whether a TCP port can be bound on 127.0.0.1 right now.
  *
  * @param port - the port.

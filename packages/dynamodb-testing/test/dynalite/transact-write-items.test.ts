@@ -345,26 +345,18 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
   it("an empty list, an action with two operations and an action with none are ValidationExceptions", async () => {
     const table = await createTable(client, "tx-shape");
 
-    expect(await write(client, { TransactItems: [] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
-    });
-    expect(
-      await write(client, { TransactItems: [{ Put: { TableName: table, Item: key("a") }, Delete: { TableName: table, Key: key("b") } }] }),
-    ).toEqual({ ok: false, name: "ValidationException", message: "TransactItems can only contain one of Check, Put, Update or Delete" });
-    expect(await write(client, { TransactItems: [{ Put: { TableName: table, Item: key("a") } }, {}] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request",
-    });
-    expect(
-      await write(client, { TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a") } as never }] }),
-    ).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
-    });
+    const refused: Array<[TransactWriteItem[], string]> = [
+      [[], "Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1"],
+      [[{ Put: { TableName: table, Item: key("a") }, Delete: { TableName: table, Key: key("b") } }], "TransactItems can only contain one of Check, Put, Update or Delete"],
+      [[{ Put: { TableName: table, Item: key("a") } }, {}], "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request"],
+      [
+        [{ ConditionCheck: { TableName: table, Key: key("a") } as never }],
+        "Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
+      ],
+    ];
+    for (const [TransactItems, message] of refused) {
+      expect(await write(client, { TransactItems })).toEqual({ ok: false, name: "ValidationException", message });
+    }
     expect(await scanSorted(client, table)).toEqual([]);
   });
 
@@ -387,16 +379,13 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
       ],
     });
 
-    expect(await write(client, { TransactItems: [{ Put: { TableName: table, Item: { other: { S: "x" } } } }] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "One of the required keys was not given a value",
-    });
-    expect(await write(client, { TransactItems: [{ Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "The number of conditions on the keys is invalid",
-    });
+    const refused: Array<[TransactWriteItem, string]> = [
+      [{ Put: { TableName: table, Item: { other: { S: "x" } } } }, "One of the required keys was not given a value"],
+      [{ Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }, "The number of conditions on the keys is invalid"],
+    ];
+    for (const [action, message] of refused) {
+      expect(await write(client, { TransactItems: [action] })).toEqual({ ok: false, name: "ValidationException", message });
+    }
   });
 
   it("an Update of a key attribute cancels the transaction with that one reason", async () => {
