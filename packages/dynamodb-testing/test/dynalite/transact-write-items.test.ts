@@ -32,6 +32,19 @@ async function put(client: DynamoDBClient, table: string, item: Record<string, u
 describeOnEmulators("TransactWriteItems", (emulator) => {
   const client = emulator.client();
 
+  /**
+   * Writes `action` behind a ConditionCheck that fails (on an item "a" of a new table): what the
+   * outcome shows whether DynamoDB looked at the condition or at the action first.
+   */
+  async function behindFailingCheck(prefix: string, action: (table: string) => TransactWriteItem) {
+    const table = await createTable(client, prefix);
+    await put(client, table, key("a"));
+    const outcome = await write(client, {
+      TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } }, action(table)],
+    });
+    return { table, outcome };
+  }
+
   it("applies Put, Update, Delete and ConditionCheck together, across two tables", async () => {
     const orders = await createTable(client, "tx-orders");
     const totals = await createTable(client, "tx-totals");
@@ -329,16 +342,7 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
   });
 
   it("a missing table is a ResourceNotFoundException, before any condition is looked at", async () => {
-    const table = await createTable(client, "tx-missing");
-    await put(client, table, key("a"));
-
-    const outcome = await write(client, {
-      TransactItems: [
-        { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
-        { Put: { TableName: `${table}-nope`, Item: key("a") } },
-      ],
-    });
-
+    const { outcome } = await behindFailingCheck("tx-missing", (table) => ({ Put: { TableName: `${table}-nope`, Item: key("a") } }));
     expect(outcome).toEqual({ ok: false, name: "ResourceNotFoundException", message: "Cannot do operations on a non-existent table" });
   });
 
@@ -361,15 +365,7 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
   });
 
   it("keys that do not fit the schema: wrong type is a ValidationError reason, a missing key attribute a ValidationException", async () => {
-    const table = await createTable(client, "tx-keys");
-    await put(client, table, key("a"));
-
-    const wrongType = await write(client, {
-      TransactItems: [
-        { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
-        { Delete: { TableName: table, Key: { pk: { N: "1" } } } },
-      ],
-    });
+    const { table, outcome: wrongType } = await behindFailingCheck("tx-keys", (keys) => ({ Delete: { TableName: keys, Key: { pk: { N: "1" } } } }));
     expect(wrongType).toMatchObject({
       ok: false,
       name: "TransactionCanceledException",
@@ -389,15 +385,9 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
   });
 
   it("an Update of a key attribute cancels the transaction with that one reason", async () => {
-    const table = await createTable(client, "tx-key-update");
-    await put(client, table, key("a"));
-
-    const outcome = await write(client, {
-      TransactItems: [
-        { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
-        { Update: { TableName: table, Key: key("b"), UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "c" } } } },
-      ],
-    });
+    const { outcome } = await behindFailingCheck("tx-key-update", (table) => ({
+      Update: { TableName: table, Key: key("b"), UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "c" } } },
+    }));
 
     // Not one reason per action: DynamoDB Local rejects this before evaluating any condition.
     expect(outcome).toEqual({
