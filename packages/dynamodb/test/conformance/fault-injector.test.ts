@@ -69,9 +69,9 @@ describeOnEmulators("the DynamoDB conformance backend", (emulator) => {
   });
 
   it.each([
-    { fault: "before-commit", code: "ERR_DYNAMODB_REQUEST_FAILED", title: 'E3: "before-commit": the request never reaches DynamoDB' },
-    { fault: "throttling", code: "ERR_THROTTLED", title: '"throttling": DynamoDB refuses the request' },
-  ] as const)("$title; the call rejects at once with a retryable $code, not an ambiguous one, and writes nothing; the next attempt commits", async ({ fault, code }) => {
+    { fault: "before-commit", code: "ERR_DYNAMODB_REQUEST_FAILED", request: "never reaches DynamoDB" },
+    { fault: "throttling", code: "ERR_THROTTLED", request: "is refused by DynamoDB" },
+  ] as const)("E3: $fault: the request $request; the call rejects at once with a retryable $code, never an ambiguous commit, and writes nothing; the next attempt commits", async ({ fault, code }) => {
     const { backend: b, log } = backend();
     b.faults?.inject(fault);
     const error = await b.handler.handleEvent(resource, EMPTY_VERSION, encodeOffset(0), scope, event("e0")).catch((e: unknown) => e);
