@@ -1,9 +1,10 @@
-import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { encodeOffset } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnvironment, noCredentialsEnvironment, stubEnvironment } from "./support/aws-environment.ts";
 import { describeOnEmulators } from "../../../test/support/dynamodb-clients.js";
+import { createKeyedTable, keySchema } from "../../../test/support/dynamodb-tables.js";
 import { closedPort, countsItems, FOREIGN, HANDLER, HANDLER_ROWS, keysOf, NEIGHBOUR, readWholeTable, seededItemCount, seedVersionTable, uniqueTable, UPPER } from "./support/fixtures.ts";
 import { runInProcess } from "./support/run-cli.ts";
 
@@ -154,20 +155,10 @@ describeOnEmulators("the commands", (emulator) => {
 
   it("check: a table with another key schema exits with 4 and says which; versions and reset refuse it too", async () => {
     const other = uniqueTable("cli-other-schema");
-    await client.send(
-      new CreateTableCommand({
-        TableName: other,
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
-      }),
-    );
+    await createKeyedTable(client, other, keySchema(["pk", "S"], ["sk", "S"]), {
+      BillingMode: "PROVISIONED",
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
+    });
 
     const { code, stdout, stderr } = await runInProcess(["check", "--endpoint", endpoint, "--table", other]);
 

@@ -6,8 +6,8 @@ import {
 import { requireClient, requireTableName } from "./adapter-options.js";
 import { applyDecorators } from "./decorators.js";
 import { httpOptions } from "./dispatch.js";
-import { isException } from "./service-errors.js";
-import { checkBudget, describeTable, waitForTable, type WaitBudget } from "./table-waits.js";
+import { runTableRequest } from "./table-request.js";
+import { waitForTable, type WaitBudget } from "./table-waits.js";
 import { checkVersionTableKeySchema } from "./table-schema.js";
 import { resolveCreateTableOptions, type CreateTableOptions } from "./table-options.js";
 
@@ -57,37 +57,34 @@ export async function createTable(client: DynamoDBClient, name: string, options?
   const key = resolved.attributeNames.key;
   const input = applyDecorators("createTable", versionTableInput(requested, key), resolved.decorators, (built) => keyPart(built, key));
   const table = input.TableName ?? requested;
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) {
-      checkBudget(table, budget, "ACTIVE"); // a table that keeps changing under us: give up in time
-    }
-    try {
+  await runTableRequest(dynamo, {
+    table,
+    awaited: "ACTIVE",
+    budget,
+    send: async () => {
       await dynamo.send(new CreateTableCommand(input), httpOptions(resolved.signal, undefined));
-    } catch (error) {
-      // The SDK reports an aborted request as its own AbortError; the caller gets the reason it gave.
-      resolved.signal?.throwIfAborted();
-      if (!isException(error, "ResourceInUseException")) {
-        throw error;
-      }
-      const existing = await describeTable(dynamo, table, resolved.signal);
+      return "sent";
+    },
+    inUse: async (existing) => {
       if (existing === undefined) {
-        continue; // deleted in the meantime: create it
+        return "again"; // deleted in the meantime: create it
       }
       if (existing.TableStatus === "DELETING") {
         await waitForTable(dynamo, table, "GONE", budget);
-        continue;
+        return "again";
       }
       checkVersionTableKeySchema(table, existing, key);
-    }
-    if (!resolved.wait) {
-      return;
-    }
-    // A missing table is polled on: right after CreateTable, DescribeTable may not see it yet.
-    if ((await waitForTable(dynamo, table, "ACTIVE", budget, false)) === "ACTIVE") {
-      return;
-    }
-    // Someone is deleting it: wait until it is gone and create it again.
-  }
+      return "sent";
+    },
+    settle: async () => {
+      if (!resolved.wait) {
+        return "done";
+      }
+      // A missing table is polled on: right after CreateTable, DescribeTable may not see it yet.
+      // A table someone is deleting is waited for until gone, and created again.
+      return (await waitForTable(dynamo, table, "ACTIVE", budget, false)) === "ACTIVE" ? "done" : "again";
+    },
+  });
 }
 
 /** The CreateTable input of the Go v0.7.1 layout. */

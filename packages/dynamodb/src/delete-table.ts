@@ -4,7 +4,8 @@ import { applyDecorators } from "./decorators.js";
 import { httpOptions } from "./dispatch.js";
 import { isException } from "./service-errors.js";
 import { resolveDeleteTableOptions, type DeleteTableOptions } from "./table-options.js";
-import { checkBudget, describeTable, waitForTable, type WaitBudget } from "./table-waits.js";
+import { runTableRequest } from "./table-request.js";
+import { waitForTable, type WaitBudget } from "./table-waits.js";
 
 export type { DeleteTableOptions } from "./table-options.js";
 
@@ -42,40 +43,40 @@ export async function deleteTable(client: DynamoDBClient, name: string, options?
   const budget: WaitBudget = { signal: resolved.signal, startedAt: Date.now(), timeoutMs: resolved.waitTimeoutMs };
   const input = applyDecorators<DeleteTableCommandInput>("deleteTable", { TableName: requested }, resolved.decorators);
   const table = input.TableName ?? requested;
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) {
-      checkBudget(table, budget, "deleted"); // a table that keeps changing under us: give up in time
-    }
-    try {
-      await dynamo.send(new DeleteTableCommand(input), httpOptions(resolved.signal, undefined));
-      break;
-    } catch (error) {
-      // The SDK reports an aborted request as its own AbortError; the caller gets the reason it gave.
-      resolved.signal?.throwIfAborted();
-      if (isException(error, "ResourceNotFoundException")) {
-        return;
-      }
-      if (!isException(error, "ResourceInUseException")) {
+  await runTableRequest(dynamo, {
+    table,
+    awaited: "deleted",
+    budget,
+    send: async () => {
+      try {
+        await dynamo.send(new DeleteTableCommand(input), httpOptions(resolved.signal, undefined));
+        return "sent";
+      } catch (error) {
+        if (isException(error, "ResourceNotFoundException")) {
+          return "done";
+        }
         throw error;
       }
-      const existing = await describeTable(dynamo, table, resolved.signal);
+    },
+    inUse: async (existing, error) => {
       if (existing === undefined) {
-        return;
+        return "done";
       }
       if (existing.TableStatus === "DELETING") {
-        break;
+        return "sent";
       }
       if (existing.TableStatus === "ACTIVE") {
         // In use for a reason waiting would not cure: the service's answer stands.
         throw error;
       }
       // CREATING, UPDATING …: DynamoDB deletes only ACTIVE tables.
-      if ((await waitForTable(dynamo, table, "ACTIVE", budget)) === "GONE") {
-        return;
+      return (await waitForTable(dynamo, table, "ACTIVE", budget)) === "GONE" ? "done" : "again";
+    },
+    settle: async () => {
+      if (resolved.wait) {
+        await waitForTable(dynamo, table, "GONE", budget);
       }
-    }
-  }
-  if (resolved.wait) {
-    await waitForTable(dynamo, table, "GONE", budget);
-  }
+      return "done";
+    },
+  });
 }

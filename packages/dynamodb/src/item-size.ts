@@ -320,30 +320,36 @@ function expressionsSize(body: Record<string, unknown>, at: string): number {
   const update = expressionText(body, "UpdateExpression", at);
   const condition = expressionText(body, "ConditionExpression", at);
   const { bytes, counts } = expressionShape(update, condition);
-  let size = bytes;
   const times = (placeholder: string) => Math.max(1, counts.get(placeholder) ?? 0);
-  const names = body["ExpressionAttributeNames"];
-  if (names !== undefined && names !== null) {
-    if (typeof names !== "object" || Array.isArray(names)) {
-      throw new InvalidArgumentError(`${at}.ExpressionAttributeNames`, "expected an object from placeholders to attribute names");
-    }
-    for (const placeholder in names) {
-      const name = (names as Record<string, unknown>)[placeholder];
-      if (name !== undefined && name !== null && Object.hasOwn(names, placeholder)) {
-        size += times(placeholder) * utf8ByteLength(typeof name === "string" ? name : stringOf(name, `${at}.ExpressionAttributeNames.${placeholder}`));
-      }
-    }
+  const names = placeholdersSize(body, "ExpressionAttributeNames", "attribute names", at, times, (name, where) => utf8ByteLength(stringOf(name, where)));
+  const values = placeholdersSize(body, "ExpressionAttributeValues", "AttributeValues", at, times, (value, where) => scalarValueSize(value) ?? valueSize(value, where));
+  return bytes + names + values;
+}
+
+/**
+ * The size of what the placeholders of one map (`ExpressionAttributeNames` or
+ * `ExpressionAttributeValues`) stand for: each entry's `entrySize`, as often as `times` says.
+ */
+function placeholdersSize(
+  body: Record<string, unknown>,
+  field: "ExpressionAttributeNames" | "ExpressionAttributeValues",
+  entries: string,
+  at: string,
+  times: (placeholder: string) => number,
+  entrySize: (entry: unknown, where: string) => number,
+): number {
+  const map = body[field];
+  if (map === undefined || map === null) {
+    return 0;
   }
-  const values = body["ExpressionAttributeValues"];
-  if (values !== undefined && values !== null) {
-    if (typeof values !== "object" || Array.isArray(values)) {
-      throw new InvalidArgumentError(`${at}.ExpressionAttributeValues`, "expected an object from placeholders to AttributeValues");
-    }
-    for (const placeholder in values) {
-      const value = (values as Record<string, unknown>)[placeholder];
-      if (value !== undefined && value !== null && Object.hasOwn(values, placeholder)) {
-        size += times(placeholder) * (scalarValueSize(value) ?? valueSize(value, `${at}.ExpressionAttributeValues.${placeholder}`));
-      }
+  if (typeof map !== "object" || Array.isArray(map)) {
+    throw new InvalidArgumentError(`${at}.${field}`, `expected an object from placeholders to ${entries}`);
+  }
+  let size = 0;
+  for (const placeholder in map) {
+    const entry = (map as Record<string, unknown>)[placeholder];
+    if (entry !== undefined && entry !== null && Object.hasOwn(map, placeholder)) {
+      size += times(placeholder) * entrySize(entry, `${at}.${field}.${placeholder}`);
     }
   }
   return size;

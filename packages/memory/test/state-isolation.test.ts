@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEventScope, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
-import { memoryProjection, type MemoryProjectionHandler } from "@projectionkit/memory";
+import { memoryProjection, type Draft, type MemoryProjectionHandler } from "@projectionkit/memory";
 import { KEY } from "./fixtures.js";
 import { rejection } from "../../../test/support/rejection.js";
 
@@ -28,6 +28,24 @@ function projectionOf<S>(initialState: S, handleEvent: MemoryProjectionHandler<S
 async function tick(projection: ReturnType<typeof projectionOf<never>>, offset: number): Promise<boolean> {
   const { resource, current, next } = streamEventVersions("stream", offset);
   return projection.handleEvent(resource, current, next, scope, { type: "Tick", id: `t${offset}` });
+}
+
+/**
+ * Runs a handler that keeps what `keep` returns of its draft twice: once it returns, once it throws
+ * after keeping. Returns the projection and what was kept, in that order.
+ */
+async function keptFromDrafts<S, K>(initialState: S, keep: (state: Draft<S>) => K, options: { freeze?: boolean }): Promise<{ projection: ReturnType<typeof projectionOf<S>>; kept: K[] }> {
+  const kept: K[] = [];
+  let fail = false;
+  const projection = projectionOf(initialState, (state) => {
+    kept.push(keep(state));
+    if (fail) throw new Error("boom");
+  }, options);
+  await tick(projection as never, 0);
+  fail = true;
+  await rejection(tick(projection as never, 1));
+  expect(kept).toHaveLength(2);
+  return { projection, kept };
 }
 
 describe.each([{ freeze: true }, { freeze: false }])("M2 with %o", (options) => {
@@ -61,15 +79,7 @@ describe.each([{ freeze: true }, { freeze: false }])("M2 with %o", (options) => 
   });
 
   it("a Date the handler kept from its draft cannot change the state after the handler returned or threw", async () => {
-    const kept: Date[] = [];
-    let fail = false;
-    const projection = projectionOf({ openedAt: new Date(0) }, (state) => {
-      kept.push(state.openedAt);
-      if (fail) throw new Error("boom");
-    }, options);
-    await tick(projection as never, 0);
-    fail = true;
-    await rejection(tick(projection as never, 1));
+    const { projection, kept } = await keptFromDrafts({ openedAt: new Date(0) }, (state) => state.openedAt, options);
     for (const date of kept) {
       try {
         date.setTime(9_000);
@@ -91,16 +101,10 @@ describe.each([{ freeze: true }, { freeze: false }])("M2 with %o", (options) => 
   });
 
   it("a draft kept after the handler returned or threw is revoked: using it throws and changes nothing", async () => {
-    const kept: Array<{ inner: { n: number }; list: number[] }> = [];
-    let fail = false;
-    const projection = projectionOf({ inner: { n: 0 }, list: [1] }, (state) => {
-      kept.push(state);
+    const { projection, kept } = await keptFromDrafts({ inner: { n: 0 }, list: [1] }, (state) => {
       state.inner.n += 1;
-      if (fail) throw new Error("boom");
+      return state;
     }, options);
-    await tick(projection as never, 0);
-    fail = true;
-    await rejection(tick(projection as never, 1));
     for (const draft of kept) {
       expect(() => {
         draft.inner.n = 100;

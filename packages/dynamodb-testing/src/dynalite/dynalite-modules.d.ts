@@ -42,6 +42,9 @@ declare module "dynalite/db/index.js" {
 
     type Callback<T> = (error: ServiceError | null | undefined, result?: T) => void;
 
+    /** One of dynalite's actions (`dynalite/actions/<action>.js`): runs a request on the store. */
+    type Action<Result = object> = (store: Store, data: object, callback: Callback<Result>) => void;
+
     /** Wraps a callback so that calling it first releases the lock (package `lock`). */
     type Release = (done: (...args: unknown[]) => void) => (...args: unknown[]) => void;
 
@@ -111,66 +114,36 @@ declare module "dynalite/validations/index.js" {
       custom?: (data: Record<string, unknown>, store: unknown) => string | undefined,
       store?: unknown,
     ): void;
+
+    /**
+     * What `dynalite/validations/<action>.js` exports: the request's type tree, and the action's own
+     * checks that follow it (putItem's take the store too; the others ignore it).
+     */
+    interface ActionValidation {
+      readonly types: Readonly<Record<string, object | string>>;
+      custom(data: Record<string, unknown>, store?: unknown): string | undefined;
+    }
   }
   export = validations;
 }
 
-declare module "dynalite/validations/putItem.js" {
-  const validation: {
-    readonly types: Readonly<Record<string, object | string>>;
-    custom(data: Record<string, unknown>, store: unknown): string | undefined;
-  };
+// The modules of one kind share their form; the ones that differ are declared on their own above or
+// below (an exact declaration takes precedence over a pattern).
+
+declare module "dynalite/validations/*.js" {
+  import type validations from "dynalite/validations/index.js";
+  const validation: validations.ActionValidation;
   export = validation;
 }
 
-declare module "dynalite/validations/updateItem.js" {
-  const validation: {
-    readonly types: Readonly<Record<string, object | string>>;
-    custom(data: Record<string, unknown>): string | undefined;
-  };
-  export = validation;
-}
-
-declare module "dynalite/validations/deleteItem.js" {
-  const validation: {
-    readonly types: Readonly<Record<string, object | string>>;
-    custom(data: Record<string, unknown>): string | undefined;
-  };
-  export = validation;
-}
-
-declare module "dynalite/validations/getItem.js" {
-  const validation: {
-    readonly types: Readonly<Record<string, object | string>>;
-    custom(data: Record<string, unknown>): string | undefined;
-  };
-  export = validation;
-}
-
-declare module "dynalite/actions/putItem.js" {
+declare module "dynalite/actions/*.js" {
   import type db from "dynalite/db/index.js";
-  function putItem(store: db.Store, data: object, callback: db.Callback<object>): void;
-  export = putItem;
-}
-
-declare module "dynalite/actions/updateItem.js" {
-  import type db from "dynalite/db/index.js";
-  function updateItem(store: db.Store, data: object, callback: db.Callback<object>): void;
-  export = updateItem;
-}
-
-declare module "dynalite/actions/deleteItem.js" {
-  import type db from "dynalite/db/index.js";
-  function deleteItem(store: db.Store, data: object, callback: db.Callback<object>): void;
-  export = deleteItem;
+  const action: db.Action;
+  export = action;
 }
 
 declare module "dynalite/actions/getItem.js" {
   import type db from "dynalite/db/index.js";
-  function getItem(
-    store: db.Store,
-    data: object,
-    callback: db.Callback<{ readonly Item?: db.Item; readonly ConsumedCapacity?: { readonly CapacityUnits: number } }>,
-  ): void;
+  const getItem: db.Action<{ readonly Item?: db.Item; readonly ConsumedCapacity?: { readonly CapacityUnits: number } }>;
   export = getItem;
 }

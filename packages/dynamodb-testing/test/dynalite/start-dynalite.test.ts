@@ -2,29 +2,20 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   ExecuteStatementCommand,
-  GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { isProjectionKitError } from "@projectionkit/core";
-import { startDynalite, type Dynalite, type StartDynaliteOptions } from "@projectionkit/dynamodb-testing";
+import { startDynalite, type StartDynaliteOptions } from "@projectionkit/dynamodb-testing";
 import { request } from "node:http";
 import { createServer } from "node:net";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { canListen, createTable, key, rejection } from "./support.js";
 import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { expectServesOnItsClient, stoppedAfterAll } from "../support/started-emulators.js";
 
-const started: Dynalite[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((ddb) => ddb.stop()));
-});
-
-async function start(options?: StartDynaliteOptions): Promise<Dynalite> {
-  const ddb = await startDynalite(options);
-  started.push(ddb);
-  return ddb;
-}
+const start = stoppedAfterAll(startDynalite);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -40,14 +31,8 @@ async function freePort(): Promise<number> {
 describe("startDynalite", () => {
   it("serves dynalite on 127.0.0.1 with a ready client; other operations are dynalite's own", async () => {
     const ddb = await start();
-    expect(ddb.endpoint).toBe(`http://127.0.0.1:${ddb.port}`);
-    expect(await ddb.client.config.maxAttempts()).toBe(1);
-    expect(await ddb.client.config.region()).toBe("us-east-1");
-
-    const table = await createTable(ddb.client, "start");
-    await ddb.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "k" }, n: { N: "1" } } }));
-    const { Item } = await ddb.client.send(new GetItemCommand({ TableName: table, Key: key("k") }));
-    expect(Item).toEqual({ pk: { S: "k" }, n: { N: "1" } });
+    const table = "start";
+    await expectServesOnItsClient(ddb, table);
 
     // Still dynalite underneath: what it does not know stays unknown.
     const unknown = await rejection(ddb.client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${table}"` })));

@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   GetItemCommand,
   ScanCommand,
@@ -9,6 +8,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { createServer } from "node:net";
 import { uniqueTableName } from "../support/clients.js";
+import { createKeyedTable, keySchema } from "../../../../test/support/dynamodb-tables.js";
 export { rejection } from "../../../../test/support/rejection.js";
 
 /** The key schema of a test table. */
@@ -46,20 +46,7 @@ export async function createTable(client: DynamoDBClient, prefix: string, shape:
  * ```
  */
 export async function createNamedTable(client: DynamoDBClient, name: string, shape: KeyShape): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        ...(shape === "composite" ? [{ AttributeName: "sk", AttributeType: "N" as const }] : []),
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        ...(shape === "composite" ? [{ AttributeName: "sk", KeyType: "RANGE" as const }] : []),
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createKeyedTable(client, name, keySchema(["pk", "S"], shape === "composite" ? ["sk", "N"] : undefined));
 }
 
 /**
@@ -182,18 +169,6 @@ export async function capture<T extends object>(call: Promise<T>): Promise<Outco
   }
 }
 
-/**
- * The error a promise rejects with.
- *
- * @param promise - a promise expected to reject.
- * @returns the rejection reason.
- * @throws when the promise resolves.
- *
- * @example
- * ```ts
- * const error = await rejection(client.send(command));
- * ```
- */
 /**
  * Whether a TCP port can be bound on 127.0.0.1 right now.
  *

@@ -1,4 +1,4 @@
-import { PutItemCommand, TransactGetItemsCommand, type DynamoDBClient, type TransactGetItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, TransactGetItemsCommand, type DynamoDBClient, type TransactGetItem, type TransactGetItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "@projectionkit/dynamodb-testing";
 import { describe, expect, it } from "vitest";
 import { describeOnEmulators } from "../support/clients.js";
@@ -51,47 +51,31 @@ describeOnEmulators("TransactGetItems", (emulator) => {
     expect(nothing).toEqual({ ok: true, result: { Responses: [{ Item: {} }] } });
   });
 
-  it("two Gets of one item are a ValidationException; more than 100 too", async () => {
+  it("two Gets of one item are a ValidationException; more than 100 too, and none", async () => {
     const table = await createTable(client, "tg-invalid");
-
-    expect(await read(client, { TransactItems: [{ Get: { TableName: table, Key: key("a") } }, { Get: { TableName: table, Key: key("a") } }] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Transaction request cannot include multiple operations on one item",
-    });
     const gets = Array.from({ length: 101 }, (_, index) => ({ Get: { TableName: table, Key: key(`k${index}`) } }));
-    expect(await read(client, { TransactItems: gets })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Member must have length less than or equal to 100",
-    });
+    const refused: Array<[TransactGetItem[], string]> = [
+      [[{ Get: { TableName: table, Key: key("a") } }, { Get: { TableName: table, Key: key("a") } }], "Transaction request cannot include multiple operations on one item"],
+      [gets, "Member must have length less than or equal to 100"],
+      [[], "Value null at 'transactItems' failed to satisfy constraint: Member must not be null"],
+    ];
+    for (const [TransactItems, message] of refused) {
+      expect(await read(client, { TransactItems })).toEqual({ ok: false, name: "ValidationException", message });
+    }
     const hundred = await read(client, { TransactItems: gets.slice(0, 100) });
     expect(hundred.ok ? hundred.result.Responses : []).toHaveLength(100);
-    expect(await read(client, { TransactItems: [] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
-    });
   });
 
   it("a missing table is a ResourceNotFoundException; a key that does not fit is a TransactionCanceledException without reasons", async () => {
     const table = await createTable(client, "tg-errors");
-
-    expect(await read(client, { TransactItems: [{ Get: { TableName: `${table}-nope`, Key: key("a") } }] })).toEqual({
-      ok: false,
-      name: "ResourceNotFoundException",
-      message: "Cannot do operations on a non-existent table",
-    });
-    expect(await read(client, { TransactItems: [{ Get: { TableName: table, Key: { pk: { N: "1" } } } }] })).toEqual({
-      ok: false,
-      name: "TransactionCanceledException",
-      message: "One or more parameter values were invalid: Type mismatch for key",
-    });
-    expect(await read(client, { TransactItems: [{ Get: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
-      ok: false,
-      name: "TransactionCanceledException",
-      message: "The number of conditions on the keys is invalid",
-    });
+    const refused: Array<[TransactGetItem, string, string]> = [
+      [{ Get: { TableName: `${table}-nope`, Key: key("a") } }, "ResourceNotFoundException", "Cannot do operations on a non-existent table"],
+      [{ Get: { TableName: table, Key: { pk: { N: "1" } } } }, "TransactionCanceledException", "One or more parameter values were invalid: Type mismatch for key"],
+      [{ Get: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }, "TransactionCanceledException", "The number of conditions on the keys is invalid"],
+    ];
+    for (const [get, name, message] of refused) {
+      expect(await read(client, { TransactItems: [get] })).toEqual({ ok: false, name, message });
+    }
   });
 });
 

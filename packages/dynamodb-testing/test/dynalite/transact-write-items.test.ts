@@ -32,6 +32,19 @@ async function put(client: DynamoDBClient, table: string, item: Record<string, u
 describeOnEmulators("TransactWriteItems", (emulator) => {
   const client = emulator.client();
 
+  /**
+   * Writes `action` behind a ConditionCheck that fails (on an item "a" of a new table): what the
+   * outcome shows whether DynamoDB looked at the condition or at the action first.
+   */
+  async function behindFailingCheck(prefix: string, action: (table: string) => TransactWriteItem) {
+    const table = await createTable(client, prefix);
+    await put(client, table, key("a"));
+    const outcome = await write(client, {
+      TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } }, action(table)],
+    });
+    return { table, outcome };
+  }
+
   it("applies Put, Update, Delete and ConditionCheck together, across two tables", async () => {
     const orders = await createTable(client, "tx-orders");
     const totals = await createTable(client, "tx-totals");
@@ -329,55 +342,30 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
   });
 
   it("a missing table is a ResourceNotFoundException, before any condition is looked at", async () => {
-    const table = await createTable(client, "tx-missing");
-    await put(client, table, key("a"));
-
-    const outcome = await write(client, {
-      TransactItems: [
-        { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
-        { Put: { TableName: `${table}-nope`, Item: key("a") } },
-      ],
-    });
-
+    const { outcome } = await behindFailingCheck("tx-missing", (table) => ({ Put: { TableName: `${table}-nope`, Item: key("a") } }));
     expect(outcome).toEqual({ ok: false, name: "ResourceNotFoundException", message: "Cannot do operations on a non-existent table" });
   });
 
   it("an empty list, an action with two operations and an action with none are ValidationExceptions", async () => {
     const table = await createTable(client, "tx-shape");
 
-    expect(await write(client, { TransactItems: [] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
-    });
-    expect(
-      await write(client, { TransactItems: [{ Put: { TableName: table, Item: key("a") }, Delete: { TableName: table, Key: key("b") } }] }),
-    ).toEqual({ ok: false, name: "ValidationException", message: "TransactItems can only contain one of Check, Put, Update or Delete" });
-    expect(await write(client, { TransactItems: [{ Put: { TableName: table, Item: key("a") } }, {}] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request",
-    });
-    expect(
-      await write(client, { TransactItems: [{ ConditionCheck: { TableName: table, Key: key("a") } as never }] }),
-    ).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
-    });
+    const refused: Array<[TransactWriteItem[], string]> = [
+      [[], "Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1"],
+      [[{ Put: { TableName: table, Item: key("a") }, Delete: { TableName: table, Key: key("b") } }], "TransactItems can only contain one of Check, Put, Update or Delete"],
+      [[{ Put: { TableName: table, Item: key("a") } }, {}], "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request"],
+      [
+        [{ ConditionCheck: { TableName: table, Key: key("a") } as never }],
+        "Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
+      ],
+    ];
+    for (const [TransactItems, message] of refused) {
+      expect(await write(client, { TransactItems })).toEqual({ ok: false, name: "ValidationException", message });
+    }
     expect(await scanSorted(client, table)).toEqual([]);
   });
 
   it("keys that do not fit the schema: wrong type is a ValidationError reason, a missing key attribute a ValidationException", async () => {
-    const table = await createTable(client, "tx-keys");
-    await put(client, table, key("a"));
-
-    const wrongType = await write(client, {
-      TransactItems: [
-        { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
-        { Delete: { TableName: table, Key: { pk: { N: "1" } } } },
-      ],
-    });
+    const { table, outcome: wrongType } = await behindFailingCheck("tx-keys", (keys) => ({ Delete: { TableName: keys, Key: { pk: { N: "1" } } } }));
     expect(wrongType).toMatchObject({
       ok: false,
       name: "TransactionCanceledException",
@@ -387,28 +375,19 @@ describeOnEmulators("TransactWriteItems", (emulator) => {
       ],
     });
 
-    expect(await write(client, { TransactItems: [{ Put: { TableName: table, Item: { other: { S: "x" } } } }] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "One of the required keys was not given a value",
-    });
-    expect(await write(client, { TransactItems: [{ Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }] })).toEqual({
-      ok: false,
-      name: "ValidationException",
-      message: "The number of conditions on the keys is invalid",
-    });
+    const refused: Array<[TransactWriteItem, string]> = [
+      [{ Put: { TableName: table, Item: { other: { S: "x" } } } }, "One of the required keys was not given a value"],
+      [{ Delete: { TableName: table, Key: { pk: { S: "a" }, sk: { N: "1" } } } }, "The number of conditions on the keys is invalid"],
+    ];
+    for (const [action, message] of refused) {
+      expect(await write(client, { TransactItems: [action] })).toEqual({ ok: false, name: "ValidationException", message });
+    }
   });
 
   it("an Update of a key attribute cancels the transaction with that one reason", async () => {
-    const table = await createTable(client, "tx-key-update");
-    await put(client, table, key("a"));
-
-    const outcome = await write(client, {
-      TransactItems: [
-        { ConditionCheck: { TableName: table, Key: key("a"), ConditionExpression: "attribute_not_exists(pk)" } },
-        { Update: { TableName: table, Key: key("b"), UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "c" } } } },
-      ],
-    });
+    const { outcome } = await behindFailingCheck("tx-key-update", (table) => ({
+      Update: { TableName: table, Key: key("b"), UpdateExpression: "SET pk = :v", ExpressionAttributeValues: { ":v": { S: "c" } } },
+    }));
 
     // Not one reason per action: DynamoDB Local rejects this before evaluating any condition.
     expect(outcome).toEqual({

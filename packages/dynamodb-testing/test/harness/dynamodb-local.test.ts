@@ -1,25 +1,12 @@
-import {
-  GetItemCommand,
-  ListTablesCommand,
-  PutItemCommand,
-  type DynamoDBClient,
-} from "@aws-sdk/client-dynamodb";
-import { startDynamoDBLocal, type DynamoDBLocal } from "@projectionkit/dynamodb-testing";
+import { ListTablesCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { startDynamoDBLocal } from "@projectionkit/dynamodb-testing";
 import { createServer } from "node:net";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeNeedingJava } from "../support/clients.js";
 import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { expectServesOnItsClient, stoppedAfterAll } from "../support/started-emulators.js";
 
-const started: DynamoDBLocal[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((ddb) => ddb.stop()));
-});
-
-async function start(): Promise<DynamoDBLocal> {
-  const ddb = await startDynamoDBLocal();
-  started.push(ddb);
-  return ddb;
-}
+const start = stoppedAfterAll(startDynamoDBLocal);
 
 async function createTable(client: DynamoDBClient, name: string): Promise<void> {
   await createStringKeyTable(client, name);
@@ -45,18 +32,7 @@ async function canListen(port: number): Promise<boolean> {
 describeNeedingJava("startDynamoDBLocal", () => {
   it("starts a real DynamoDB Local: CreateTable, PutItem, GetItem round-trip", async () => {
     const ddb = await start();
-    expect(ddb.endpoint).toBe(`http://127.0.0.1:${ddb.port}`);
-    expect(await ddb.client.config.maxAttempts()).toBe(1);
-    expect(await ddb.client.config.region()).toBe("us-east-1");
-
-    await createTable(ddb.client, "round_trip");
-    await ddb.client.send(
-      new PutItemCommand({ TableName: "round_trip", Item: { pk: { S: "k1" }, payload: { M: { n: { N: "42" } } } } }),
-    );
-    const { Item } = await ddb.client.send(
-      new GetItemCommand({ TableName: "round_trip", Key: { pk: { S: "k1" } }, ConsistentRead: true }),
-    );
-    expect(Item).toEqual({ pk: { S: "k1" }, payload: { M: { n: { N: "42" } } } });
+    await expectServesOnItsClient(ddb, "round_trip");
 
     // Another client, with its own configuration, sees the same database.
     const other = ddb.createClient({ maxAttempts: 2 });
@@ -112,8 +88,7 @@ describeNeedingJava("startDynamoDBLocal", () => {
     );
     await new Promise((resolve) => server.close(resolve));
 
-    const ddb = await startDynamoDBLocal({ port, clientConfig: { maxAttempts: 4, region: "eu-west-1" } });
-    started.push(ddb);
+    const ddb = await start({ port, clientConfig: { maxAttempts: 4, region: "eu-west-1" } });
     expect(ddb.port).toBe(port);
     expect(ddb.endpoint).toBe(`http://127.0.0.1:${port}`);
     expect(await ddb.client.config.maxAttempts()).toBe(4);

@@ -7,11 +7,10 @@ import {
   ensureDynamoDBLocal,
 } from "@projectionkit/dynamodb-testing";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { create } from "tar";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   installEmulator,
   npmPackEmulator,
@@ -19,14 +18,9 @@ import {
   type PackEmulator,
 } from "../../src/emulator-cache.js";
 import { rejection } from "../../../../test/support/rejection.js";
+import { scratchDirectory } from "../../../../test/support/scratch-directory.js";
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "projectionkit-emulator-cache-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchDirectory("emulator-cache");
 
 function countingPack(pack: PackEmulator = npmPackEmulator): { pack: PackEmulator; calls: () => number } {
   let calls = 0;
@@ -45,7 +39,7 @@ function dependencies(pack: PackEmulator, notices: string[] = []): EmulatorInsta
 
 describe("the emulator cache", () => {
   it("downloads once with npm pack, then reuses the cache without running npm", async () => {
-    const cacheDirectory = join(scratch, "reuse");
+    const cacheDirectory = join(scratch(), "reuse");
     const counter = countingPack();
     const notices: string[] = [];
 
@@ -69,7 +63,7 @@ describe("the emulator cache", () => {
   });
 
   it("two concurrent downloads into an empty cache both succeed and leave one complete emulator", async () => {
-    const cacheDirectory = join(scratch, "race");
+    const cacheDirectory = join(scratch(), "race");
     const counter = countingPack();
     const results = await Promise.all([
       installEmulator({ cacheDirectory, signal: undefined }, dependencies(counter.pack)),
@@ -83,7 +77,7 @@ describe("the emulator cache", () => {
   });
 
   it("a failing npm gives ERR_DYNAMODB_LOCAL_DOWNLOAD_FAILED and leaves no emulator folder behind", async () => {
-    const cacheDirectory = join(scratch, "npm-fails");
+    const cacheDirectory = join(scratch(), "npm-fails");
     const pack: PackEmulator = async () => {
       throw new DynamoDBLocalDownloadFailedError(cacheDirectory, "npm pack exited with code 1\nE404 Not Found");
     };
@@ -94,7 +88,7 @@ describe("the emulator cache", () => {
   });
 
   it("an archive that is not a gzip tarball gives ERR_DYNAMODB_LOCAL_DOWNLOAD_FAILED", async () => {
-    const cacheDirectory = join(scratch, "garbage");
+    const cacheDirectory = join(scratch(), "garbage");
     const pack: PackEmulator = (destination) => writeFile(join(destination, "broken-1.0.0.tgz"), "not a tarball");
     const error = await rejection(installEmulator({ cacheDirectory, signal: undefined }, dependencies(pack)));
     expect(isProjectionKitError(error, "ERR_DYNAMODB_LOCAL_DOWNLOAD_FAILED")).toBe(true);
@@ -102,9 +96,9 @@ describe("the emulator cache", () => {
   });
 
   it("an archive without emulator/DynamoDBLocal.jar is rejected instead of cached", async () => {
-    const cacheDirectory = join(scratch, "no-jar");
+    const cacheDirectory = join(scratch(), "no-jar");
     const pack: PackEmulator = async (destination) => {
-      const source = join(scratch, "no-jar-source");
+      const source = join(scratch(), "no-jar-source");
       await mkdir(join(source, "package", "emulator"), { recursive: true });
       await writeFile(join(source, "package", "emulator", "README.txt"), "nothing here");
       await create({ gzip: true, cwd: source, file: join(destination, "wrong-1.0.0.tgz") }, ["package"]);
@@ -116,7 +110,7 @@ describe("the emulator cache", () => {
   });
 
   it("an abort during the download rejects with the reason and caches nothing", async () => {
-    const cacheDirectory = join(scratch, "aborted");
+    const cacheDirectory = join(scratch(), "aborted");
     const controller = new AbortController();
     const reason = new Error("cancelled download");
     let npmWasRunning = false;
@@ -139,7 +133,7 @@ describe("the emulator cache", () => {
     expect((bad as { argument: string }).argument).toBe("options.cacheDirectory");
 
     const reason = new Error("no");
-    const cacheDirectory = join(scratch, "never");
+    const cacheDirectory = join(scratch(), "never");
     expect(await rejection(ensureDynamoDBLocal({ cacheDirectory, signal: AbortSignal.abort(reason) }))).toBe(reason);
     expect(existsSync(cacheDirectory)).toBe(false);
   });
@@ -157,8 +151,8 @@ describe("the emulator cache", () => {
       expect(defaultDynamoDBLocalCacheDirectory()).toBe(
         join(process.cwd(), "node_modules", ".cache", "projectionkit", "dynamodb-local-1.25.1"),
       );
-      vi.stubEnv(DYNAMODB_LOCAL_DIR_ENV, join(scratch, "from-env"));
-      expect(defaultDynamoDBLocalCacheDirectory()).toBe(join(scratch, "from-env"));
+      vi.stubEnv(DYNAMODB_LOCAL_DIR_ENV, join(scratch(), "from-env"));
+      expect(defaultDynamoDBLocalCacheDirectory()).toBe(join(scratch(), "from-env"));
       vi.stubEnv(DYNAMODB_LOCAL_DIR_ENV, "relative/dir");
       expect(defaultDynamoDBLocalCacheDirectory()).toBe(join(process.cwd(), "relative", "dir"));
     } finally {

@@ -1,19 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeNeedingJava } from "../support/clients.js";
+import { scratchDirectory } from "../../../../test/support/scratch-directory.js";
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "projectionkit-process-cleanup-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchDirectory("process-cleanup");
 
 /** Whether `pid` is a live process; a zombie (exited, not yet reaped by its new parent) is not. */
 async function isAlive(pid: number): Promise<boolean> {
@@ -32,7 +26,7 @@ describeNeedingJava("a forgotten DynamoDB Local", () => {
     async () => {
       const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
       const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
-      const pidFile = join(scratch, "java.pid");
+      const pidFile = join(scratch(), "java.pid");
       await new Promise<void>((resolve, reject) => {
         execFile(
           process.execPath,

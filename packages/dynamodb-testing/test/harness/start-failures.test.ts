@@ -5,25 +5,19 @@ import {
   startDynamoDBLocal,
   type StartDynamoDBLocalOptions,
 } from "@projectionkit/dynamodb-testing";
-import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, readdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeNeedingJava, emulatorForSuite } from "../support/clients.js";
 import { rejection } from "../../../../test/support/rejection.js";
+import { scratchDirectory } from "../../../../test/support/scratch-directory.js";
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "projectionkit-start-failures-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchDirectory("start-failures");
 
 describe("startDynamoDBLocal failures", () => {
   it("a missing java gives ERR_JAVA_NOT_FOUND with the install hint", async () => {
-    const javaPath = join(scratch, "no-such-jdk", "bin", "java");
+    const javaPath = join(scratch(), "no-such-jdk", "bin", "java");
     const error = await rejection(startDynamoDBLocal({ javaPath }));
     expect(isProjectionKitError(error, "ERR_JAVA_NOT_FOUND")).toBe(true);
     expect(error).toBeInstanceOf(JavaNotFoundError);
@@ -38,11 +32,11 @@ describe("startDynamoDBLocal failures", () => {
 
   it("JAVA_HOME picks the java executable when options.javaPath is absent", async () => {
     const previous = process.env["JAVA_HOME"];
-    process.env["JAVA_HOME"] = join(scratch, "fake-java-home");
+    process.env["JAVA_HOME"] = join(scratch(), "fake-java-home");
     try {
       const error = await rejection(startDynamoDBLocal());
       expect(isProjectionKitError(error, "ERR_JAVA_NOT_FOUND")).toBe(true);
-      expect((error as JavaNotFoundError).javaPath).toBe(join(scratch, "fake-java-home", "bin", "java"));
+      expect((error as JavaNotFoundError).javaPath).toBe(join(scratch(), "fake-java-home", "bin", "java"));
     } finally {
       if (previous === undefined) {
         delete process.env["JAVA_HOME"];
@@ -75,13 +69,13 @@ describe("startDynamoDBLocal failures", () => {
   });
 
   it("an already-aborted signal rejects with its reason, before downloading or starting java", async () => {
-    const cacheDirectory = join(scratch, "untouched-cache");
+    const cacheDirectory = join(scratch(), "untouched-cache");
     const reason = new Error("stop right there");
     const error = await rejection(
       startDynamoDBLocal({
         signal: AbortSignal.abort(reason),
         cacheDirectory,
-        javaPath: join(scratch, "missing-java"), // starting java would give ERR_JAVA_NOT_FOUND instead
+        javaPath: join(scratch(), "missing-java"), // starting java would give ERR_JAVA_NOT_FOUND instead
       }),
     );
     expect(error).toBe(reason);
@@ -89,7 +83,7 @@ describe("startDynamoDBLocal failures", () => {
   });
 
   it.skipIf(process.platform === "win32")("java exiting early gives ERR_DYNAMODB_LOCAL_START_FAILED with its exit code and last output", async () => {
-    const javaPath = join(scratch, "crashing-java");
+    const javaPath = join(scratch(), "crashing-java");
     await writeFile(javaPath, '#!/bin/sh\necho "Error: Could not create the Java Virtual Machine." >&2\nexit 3\n');
     await chmod(javaPath, 0o755);
     const error = await rejection(startDynamoDBLocal({ javaPath }));
@@ -101,8 +95,8 @@ describe("startDynamoDBLocal failures", () => {
   });
 
   it.skipIf(process.platform === "win32")("a java that never listens fails after startTimeoutMs and is killed", async () => {
-    const javaPath = join(scratch, "silent-java");
-    const pidFile = join(scratch, "silent-java.pid");
+    const javaPath = join(scratch(), "silent-java");
+    const pidFile = join(scratch(), "silent-java.pid");
     await writeFile(javaPath, `#!/bin/sh\necho $$ > "${pidFile}"\necho "pretending to start"\nexec sleep 60\n`);
     await chmod(javaPath, 0o755);
     const before = Date.now();

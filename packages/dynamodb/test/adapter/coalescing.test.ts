@@ -1,10 +1,10 @@
 import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions, type BatchDelivery, type BatchResult } from "@projectionkit/core";
-import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler, type EventDelivery } from "@projectionkit/dynamodb";
-import { beforeAll, expect, it } from "vitest";
-import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
-import { afterRequest, injectFault, logRequests, type RequestLog } from "../support/faults.js";
-import { configureLedger, createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
+import { documentItem, dynamoProjection, type DynamoProjectionHandler, type EventDelivery } from "@projectionkit/dynamodb";
+import { expect, it } from "vitest";
+import { describeOnEmulators } from "../support/clients.js";
+import { afterRequest, injectFault, type RequestLog } from "../support/faults.js";
+import { configureLedger, ledgerHandler, ledgerSuite, readModel, type LedgerEvent } from "../support/ledger.js";
 
 // Batches with and without coalescing (B1–B3, D10, D16). Write requests are counted on the wire
 // with client middleware.
@@ -12,7 +12,6 @@ import { configureLedger, createReadModel, ledgerHandler, readModel, type Ledger
 const WRITE_COMMANDS = ["TransactWriteItemsCommand", "PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"];
 const writeRequests = (log: RequestLog) => log.commands.filter((command) => WRITE_COMMANDS.includes(command)).length;
 const scope = createEventScope();
-const bytes = (text: string) => new TextEncoder().encode(text);
 
 /** Deposits `from`, `from + 1`, … of one account's stream, with amounts `amount(offset)`. */
 function deposits(stream: string, count: number, from = 0, amount: (offset: number) => number = () => 1): BatchDelivery<LedgerEvent>[] {
@@ -77,23 +76,12 @@ function stoppedVersion(result: BatchResult): bigint | undefined {
 }
 
 describeOnEmulators("batches", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("batches");
-  let counter = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-  });
+  const { setup, versions, fresh } = ledgerSuite(emulator, "batches");
 
   /** A fresh read model and stream, and a projection on its own logged client. */
   async function fixture(handler: (model: string) => DynamoProjectionHandler<LedgerEvent>, config: { maxAttempts?: number } = {}, options = {}) {
-    counter++;
-    const model = uniqueTableName(`batchmodel${counter}`);
-    await createReadModel(setup, model);
-    const client = emulator.client(config);
-    const log = logRequests(client);
-    const stream = `acc-${counter}`;
-    return { model, client, log, stream, resource: bytes(stream), projection: dynamoProjection(client, versions, handler(model), options) };
+    const test = await fresh(config);
+    return { ...test, projection: dynamoProjection(test.client, versions, handler(test.model), options) };
   }
 
   it("D16: 200 deposits into one balance item through handleEvents: one write request, the exact balance", async () => {

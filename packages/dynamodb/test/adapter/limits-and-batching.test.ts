@@ -1,31 +1,24 @@
 import type { TransactWriteItem, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
-import { createTable, dynamoProjection, type DynamoProjectionHandler, type EventDelivery } from "@projectionkit/dynamodb";
-import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
-import { afterRequest, logRequests } from "../support/faults.js";
-import { configureLedger, createReadModel, LEDGER_KEY, readModel, type LedgerEvent } from "../support/ledger.js";
+import { dynamoProjection, type DynamoProjectionHandler, type EventDelivery } from "@projectionkit/dynamodb";
+import { describeOnEmulators } from "../support/clients.js";
+import { afterRequest } from "../support/faults.js";
+import { configureLedger, LEDGER_KEY, ledgerSuite, readModel, type LedgerEvent } from "../support/ledger.js";
 
 describeOnEmulators("limits, batching and coalescing", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("limits");
+  const { setup, versions, fresh } = ledgerSuite(emulator, "limits");
   const scope = createEventScope();
-  let counter = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-  });
 
   /** A projection whose handler returns whatever `items(event)` says, on its own logged client. */
   async function projectionWith(items: (event: LedgerEvent, model: string) => TransactWriteItem[], options = {}) {
-    counter++;
-    const model = uniqueTableName(`limitsmodel${counter}`);
-    await createReadModel(setup, model);
-    const client = emulator.client();
-    const log = logRequests(client);
-    const handler: DynamoProjectionHandler<LedgerEvent> = { configure: configureLedger, handleEvent: (_s, event) => items(event, model) };
-    return { projection: dynamoProjection(client, versions, handler, options), client, log, model, stream: `limits-${counter}` };
+    const test = await fresh();
+    const handler: DynamoProjectionHandler<LedgerEvent> = { configure: configureLedger, handleEvent: (_s, event) => items(event, test.model) };
+    return { ...test, projection: dynamoProjection(test.client, versions, handler, options) };
   }
+
+  /** The key of the version item of the ledger's resource for `stream`. */
+  const versionItemKey = (stream: string) => ({ HandlerAndResource: { B: new TextEncoder().encode(`${LEDGER_KEY} ${stream}`) } });
 
   const put = (table: string, pk: string, extra: Record<string, { S: string }> = {}): TransactWriteItem => ({
     Put: { TableName: table, Item: { pk: { S: pk }, ...extra } },
@@ -69,10 +62,7 @@ describeOnEmulators("limits, batching and coalescing", (emulator) => {
     });
 
     it("D9: an item on the version item itself is a VersionItemTouchedError and nothing is sent", async () => {
-      counter++;
-      const stream = `limits-${counter}`;
-      const key = new Uint8Array([...new TextEncoder().encode("8f1d1c3e-2a5b-4c47-9d0e-6b7a8c9d0e1f "), ...new TextEncoder().encode(stream)]);
-      const { projection, log } = await projectionWith(() => [{ Delete: { TableName: versions, Key: { HandlerAndResource: { B: key } } } }]);
+      const { projection, log, stream } = await projectionWith(() => [{ Delete: { TableName: versions, Key: versionItemKey(stream) } }]);
       const { resource, current, next } = streamEventVersions(stream, 0);
       await expect(projection.handleEvent(resource, current, next, scope, { type: "Noted", id: "v" })).rejects.toSatisfy((e: unknown) =>
         isProjectionKitError(e, "ERR_VERSION_ITEM_TOUCHED"),
@@ -195,11 +185,7 @@ describeOnEmulators("limits, batching and coalescing", (emulator) => {
 
     /** A projection whose handleEvents is `coalesce`, on its own logged client. */
     async function coalescing(coalesce: (run: readonly EventDelivery<LedgerEvent>[], model: string) => TransactWriteItem[] | void) {
-      counter++;
-      const model = uniqueTableName(`coalescemodel${counter}`);
-      await createReadModel(setup, model);
-      const client = emulator.client();
-      const log = logRequests(client);
+      const { model, client, log, stream, resource } = await fresh();
       const singles: string[] = [];
       const runs: number[] = [];
       const handler: DynamoProjectionHandler<LedgerEvent> = {
@@ -213,8 +199,7 @@ describeOnEmulators("limits, batching and coalescing", (emulator) => {
           return coalesce(run, model);
         },
       };
-      const stream = `coalesce-${counter}`;
-      return { projection: dynamoProjection(client, versions, handler), log, model, singles, runs, stream, resource: new TextEncoder().encode(stream) };
+      return { projection: dynamoProjection(client, versions, handler), log, model, singles, runs, stream, resource };
     }
 
     it("D16: handleEvent calls, and batches of one delivery, never use handleEvents", async () => {
@@ -248,7 +233,7 @@ describeOnEmulators("limits, batching and coalescing", (emulator) => {
 
     it("D16/D9: handleEvents that touches the version item is a VersionItemTouchedError at the run's first delivery, nothing sent", async () => {
       const { projection, log, stream, resource } = await coalescing(() => [
-        { Delete: { TableName: versions, Key: { HandlerAndResource: { B: new Uint8Array([...new TextEncoder().encode(`${LEDGER_KEY} `), ...new TextEncoder().encode(stream)]) } } } },
+        { Delete: { TableName: versions, Key: versionItemKey(stream) } },
       ]);
       const result = await projection.handleEventBatch(resource, Array.from({ length: 3 }, (_, i) => deposit(stream, i)));
       expect(result).toMatchObject({ applied: 0, requests: 0, stopped: { index: 0, reason: "error" } });

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { createEventScope, decodeOffset, encodeOffset, isProjectionKitError, streamEventVersions } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository } from "@projectionkit/dynamodb";
 import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
-import { injectFault, logRequests, serviceException } from "../support/faults.js";
+import { cancelNextTransaction, injectFault, logRequests } from "../support/faults.js";
 import { LEDGER_KEY, ledgerHandler, readModel, ledgerTables, type LedgerEvent } from "../support/ledger.js";
 
 /** One regression test per pitfall of the Go anchor (GP1–GP9), so that none comes back. */
@@ -60,15 +60,11 @@ describeOnEmulators("GP1–GP9: the Go anchor's pitfalls stay fixed", (emulator)
   it("GP3: conflicts are read from the version write's own reason, and odd reasons never crash", async () => {
     const { client, projection, stream } = fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
-    injectFault(client, {
-      command: "TransactWriteItemsCommand",
-      when: "before",
-      error: serviceException("TransactionCanceledException", { CancellationReasons: [{ Code: "None" }, { Code: "ConditionalCheckFailed" }, { Code: "None" }] }),
-    });
+    cancelNextTransaction(client, [{ Code: "None" }, { Code: "ConditionalCheckFailed" }, { Code: "None" }]);
     expect(await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-0`, stream)).catch((e: unknown) => e)).toSatisfy((e: unknown) =>
       isProjectionKitError(e, "ERR_ITEM_CONDITION_FAILED"),
     );
-    injectFault(client, { command: "TransactWriteItemsCommand", when: "before", error: serviceException("TransactionCanceledException", { CancellationReasons: [] }) });
+    cancelNextTransaction(client, []);
     expect(await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-0`, stream)).catch((e: unknown) => e)).toSatisfy((e: unknown) =>
       isProjectionKitError(e, "ERR_MALFORMED_CANCELLATION"),
     );
@@ -77,11 +73,7 @@ describeOnEmulators("GP1–GP9: the Go anchor's pitfalls stay fixed", (emulator)
   it("GP4: TransactionConflict is a retryable error, never a version conflict, and vice versa", async () => {
     const { client, projection, stream } = fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
-    injectFault(client, {
-      command: "TransactWriteItemsCommand",
-      when: "before",
-      error: serviceException("TransactionCanceledException", { CancellationReasons: [{ Code: "TransactionConflict" }, { Code: "None" }, { Code: "None" }] }),
-    });
+    cancelNextTransaction(client, [{ Code: "TransactionConflict" }, { Code: "None" }, { Code: "None" }]);
     const error = await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-0`, stream)).catch((e: unknown) => e);
     expect(isProjectionKitError(error, "ERR_TRANSACTION_CONFLICT") && error.retryable).toBe(true);
     expect(await projection.handleEvent(resource, current, next, scope, deposit(`${stream}-0`, stream))).toBe(true);

@@ -1,5 +1,5 @@
-import { GetItemCommand, PutItemCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { beforeAll, expect, it } from "vitest";
+import { GetItemCommand, PutItemCommand, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
+import { expect, it } from "vitest";
 import {
   createCompactScope,
   createEventScope,
@@ -10,35 +10,19 @@ import {
   streamEventVersions,
   type VersionConflict,
 } from "@projectionkit/core";
-import { createTable, documentItem, dynamoProjection } from "@projectionkit/dynamodb";
+import { documentItem, dynamoProjection } from "@projectionkit/dynamodb";
 import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
-import { injectFault, logRequests, serviceException, type RequestLog } from "../support/faults.js";
-import { createReadModel, LEDGER_KEY, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
+import { cancelNextTransaction, injectFault, logRequests, serviceException } from "../support/faults.js";
+import { LEDGER_KEY, ledgerHandler, ledgerSuite, readModel, type LedgerEvent } from "../support/ledger.js";
 
 describeOnEmulators("dynamoProjection", (emulator) => {
-  const setup = emulator.client();
-  const versions = uniqueTableName("versions");
+  const { setup, versions, fresh } = ledgerSuite(emulator, "projection");
   const scope = createEventScope();
-  let counter = 0;
-
-  beforeAll(async () => {
-    await createTable(setup, versions);
-  });
 
   /** A projection on its own client (requests logged) and read model, and a stream no other test uses. */
-  async function fixture(overrides: Parameters<typeof ledgerHandler>[1] = {}): Promise<{
-    client: DynamoDBClient;
-    log: RequestLog;
-    model: string;
-    stream: string;
-    projection: ReturnType<typeof dynamoProjection<LedgerEvent>>;
-  }> {
-    counter++;
-    const model = uniqueTableName(`model${counter}`);
-    await createReadModel(setup, model);
-    const client = emulator.client();
-    const log = logRequests(client);
-    return { client, log, model, stream: `acc-${counter}`, projection: dynamoProjection(client, versions, ledgerHandler(model, overrides)) };
+  async function fixture(overrides: Parameters<typeof ledgerHandler>[1] = {}) {
+    const test = await fresh();
+    return { ...test, projection: dynamoProjection(test.client, versions, ledgerHandler(test.model, overrides)) };
   }
 
   function deposit(id: string, account: string, amount: number): LedgerEvent {
@@ -156,16 +140,13 @@ describeOnEmulators("dynamoProjection", (emulator) => {
   it("D7: TransactionConflict and throttling are typed retryable errors, distinct from a conflict (pitfall GP4)", async () => {
     const { client, projection, stream } = await fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
-    const cancellation = (code: string) =>
-      serviceException("TransactionCanceledException", {
-        CancellationReasons: [{ Code: code }, { Code: "None" }, { Code: "None" }],
-      });
-    injectFault(client, { command: "TransactWriteItemsCommand", when: "before", error: cancellation("TransactionConflict") });
+    const firstCancelled = (code: string) => [{ Code: code }, { Code: "None" }, { Code: "None" }];
+    cancelNextTransaction(client, firstCancelled("TransactionConflict"));
     const conflict = await projection.handleEvent(resource, current, next, scope, deposit("e0", stream, 1)).catch((e: unknown) => e);
     expect(isProjectionKitError(conflict, "ERR_TRANSACTION_CONFLICT")).toBe(true);
     expect((conflict as { retryable: boolean }).retryable).toBe(true);
 
-    injectFault(client, { command: "TransactWriteItemsCommand", when: "before", error: cancellation("ThrottlingError") });
+    cancelNextTransaction(client, firstCancelled("ThrottlingError"));
     const throttled = await projection.handleEvent(resource, current, next, scope, deposit("e0", stream, 1)).catch((e: unknown) => e);
     expect(isProjectionKitError(throttled, "ERR_THROTTLED")).toBe(true);
 
@@ -184,11 +165,7 @@ describeOnEmulators("dynamoProjection", (emulator) => {
     const { client, projection, stream } = await fixture();
     const { resource, current, next } = streamEventVersions(stream, 0);
     for (const reasons of [undefined, [], [{}], [{ Message: "?" }, { Code: "None" }]]) {
-      injectFault(client, {
-        command: "TransactWriteItemsCommand",
-        when: "before",
-        error: serviceException("TransactionCanceledException", { CancellationReasons: reasons }),
-      });
+      cancelNextTransaction(client, reasons);
       const error = await projection.handleEvent(resource, current, next, scope, deposit("e0", stream, 1)).catch((e: unknown) => e);
       expect(isProjectionKitError(error, "ERR_MALFORMED_CANCELLATION")).toBe(true);
     }

@@ -1,42 +1,32 @@
-import { ScanCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBClient, TransactWriteItemsCommandInput } from "@aws-sdk/client-dynamodb";
 import { DeliveryDriver, encodeOffset, isRetryableError, streamResource, type DeliveryOutcome, type SourceEvent } from "@projectionkit/core";
-import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+import { dynamoProjection } from "@projectionkit/dynamodb";
 import { describe, expect, it } from "vitest";
 import { suiteDynalite } from "../support/suite-dynalite.js";
 import { injectFault, serviceException } from "../support/faults.js";
 import { createReadModel, ledgerHandler, readModel, type LedgerEvent } from "../support/ledger.js";
-import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { createRowTables, ROW_VERSIONS, ROWS, rowIdsStartingWith, rowPerEvent, type RowEvent } from "../support/rows.js";
 
 // G7/G8 over the DynamoDB adapter on dynalite: ordering within a call, batches on the wire, and
 // lost responses inside batches.
 
-type Row = { type: "Deposited"; id: string; account: string; amount: number };
+type Row = RowEvent & { amount: number };
 
 let stream = 0;
 
 const running = suiteDynalite(async (d) => {
-  await createTable(d.client, "versions");
+  await createRowTables(d.client);
   await createReadModel(d.client, "ledger");
-  await createStringKeyTable(d.client, "rows");
 });
 
-/** One distinct row per event, so that a run of events fits few transactions. */
-const rows: DynamoProjectionHandler<Row> = {
-  configure(c) {
-    c.identity("rows", "1d2c3b4a-5e6f-4a8b-9c0d-1e2f3a4b5c6d");
-    c.handlesEvents("Deposited");
-  },
-  handleEvent: (_scope, event) => [documentItem({ Put: { TableName: "rows", Item: { pk: event.id }, ConditionExpression: "attribute_not_exists(pk)" } })],
-};
+const rows = rowPerEvent<Row>("rows", "1d2c3b4a-5e6f-4a8b-9c0d-1e2f3a4b5c6d");
 
 function rowEvents(account: string, from: number, to: number): SourceEvent<Row>[] {
   return Array.from({ length: to - from + 1 }, (_, i) => ({ stream: account, offset: from + i, event: { type: "Deposited", id: `${account}@${from + i}`, account, amount: 1 } }));
 }
 
-async function rowIds(account: string): Promise<string[]> {
-  const { Items = [] } = await running().client.send(new ScanCommand({ TableName: "rows", ConsistentRead: true }));
-  return Items.map((item) => String(unmarshall(item)["pk"])).filter((pk) => pk.startsWith(`${account}@`));
+function rowIds(account: string): Promise<string[]> {
+  return rowIdsStartingWith(running().client, `${account}@`);
 }
 
 function transactions(client: DynamoDBClient): TransactWriteItemsCommandInput[] {
@@ -59,7 +49,7 @@ describe("G7/G8 DeliveryDriver over the DynamoDB adapter (dynalite)", () => {
     ["one event at a time", 1],
   ] as const)("G7: the out-of-order redelivery [0, 3, 2, 1, 1, 0, 2] of one stream settles in one deliverAll call, each event applied once (%s)", async (_label, maxBatchSize) => {
     const account = `order-${++stream}`;
-    const driver = new DeliveryDriver(dynamoProjection(running().createClient(), "versions", ledgerHandler("ledger")), { maxBatchSize });
+    const driver = new DeliveryDriver(dynamoProjection(running().createClient(), ROW_VERSIONS, ledgerHandler("ledger")), { maxBatchSize });
     const source = (offset: number): SourceEvent<LedgerEvent> => ({ stream: account, offset, event: { type: "Deposited", id: `${account}@${offset}`, account, amount: offset + 1 } });
     let pending = [0, 3, 2, 1, 1, 0, 2].map(source);
     let calls = 0;
@@ -80,7 +70,7 @@ describe("G7/G8 DeliveryDriver over the DynamoDB adapter (dynalite)", () => {
     const client = running().createClient();
     const sent = transactions(client);
     // The key schema given, so that the adapter need not learn it with a DescribeTable (a request too).
-    const projection = dynamoProjection(client, "versions", rows, { keySchemas: { rows: ["pk"] } });
+    const projection = dynamoProjection(client, ROW_VERSIONS, rows, { keySchemas: { [ROWS]: ["pk"] } });
     const { counts } = await new DeliveryDriver(projection, { maxBatchSize: 150 }).deliverAll(rowEvents(account, 0, 149));
     expect(counts).toMatchObject({ applied: 150, requests: 2 });
     expect(sent.map((input) => input.TransactItems?.length)).toEqual([100, 52]);
@@ -89,10 +79,10 @@ describe("G7/G8 DeliveryDriver over the DynamoDB adapter (dynalite)", () => {
 
   it("G8: another writer got part of the way: one conflict reports how far, the prefix settles as duplicates and the rest commits", async () => {
     const account = `ahead-${++stream}`;
-    await new DeliveryDriver(dynamoProjection(running().client, "versions", rows)).deliverAll(rowEvents(account, 0, 59));
+    await new DeliveryDriver(dynamoProjection(running().client, ROW_VERSIONS, rows)).deliverAll(rowEvents(account, 0, 59));
     const client = running().createClient();
     const sent = transactions(client);
-    const { reports, counts } = await new DeliveryDriver(dynamoProjection(client, "versions", rows)).deliverAll(rowEvents(account, 0, 99));
+    const { reports, counts } = await new DeliveryDriver(dynamoProjection(client, ROW_VERSIONS, rows)).deliverAll(rowEvents(account, 0, 99));
     expect(reports.map((r) => r.outcome)).toEqual([...Array<string>(60).fill("duplicate"), ...Array<string>(40).fill("applied")]);
     expect(counts).toMatchObject({ conflicts: 1, reads: 0 });
     expect(sent).toHaveLength(2);
@@ -109,7 +99,7 @@ describe("G7/G8 DeliveryDriver over the DynamoDB adapter (dynalite)", () => {
     injectFault(client, { command: "TransactWriteItemsCommand", when: "after", filter: () => ++seenByLoss === 2 });
     injectFault(client, { command: "TransactWriteItemsCommand", when: "before", error: serviceException("ThrottlingException"), filter: () => ++seenByThrottle === 3 });
     const retries: string[] = [];
-    const driver = new DeliveryDriver(dynamoProjection(client, "versions", rows), {
+    const driver = new DeliveryDriver(dynamoProjection(client, ROW_VERSIONS, rows), {
       maxBatchSize: 150,
       isRetryable: isRetryableError,
       retry: { baseDelayMs: 0, maxDelayMs: 0 },
@@ -126,6 +116,6 @@ describe("G7/G8 DeliveryDriver over the DynamoDB adapter (dynalite)", () => {
     const ids = await rowIds(account);
     expect(ids).toHaveLength(150);
     expect(new Set(ids).size).toBe(150);
-    expect(await dynamoProjection(running().client, "versions", rows).resourceVersion(streamResource(account))).toEqual(encodeOffset(149));
+    expect(await dynamoProjection(running().client, ROW_VERSIONS, rows).resourceVersion(streamResource(account))).toEqual(encodeOffset(149));
   });
 });

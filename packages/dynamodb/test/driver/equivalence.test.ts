@@ -1,12 +1,11 @@
-import { ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { resolveConformanceSettings } from "@projectionkit/conformance";
 import { DeliveryDriver, isRetryableError, streamResource, type DeliveryOutcome, type SourceEvent } from "@projectionkit/core";
-import { createTable, documentItem, dynamoProjection, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
+import { dynamoProjection } from "@projectionkit/dynamodb";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lostResponseError, serviceException } from "../support/faults.js";
-import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { createRowTables, ROW_VERSIONS, rowIdsStartingWith, rowPerEvent, type RowEvent } from "../support/rows.js";
 import { suiteDynalite } from "../support/suite-dynalite.js";
 
 // G8 over the DynamoDB adapter on dynalite: batching changes how many requests carry the events,
@@ -15,7 +14,6 @@ import { suiteDynalite } from "../support/suite-dynalite.js";
 // loses its answer and the adapter's retry is throttled so that the outcome is ambiguous) give the
 // same per-event outcomes (applied and duplicate alike) and the same rows, batched or not.
 
-type Deposited = { type: "Deposited"; id: string; account: string };
 const FAULTS = ["throttled", "lost-response", "ambiguous"] as const;
 type Fault = (typeof FAULTS)[number];
 
@@ -27,18 +25,9 @@ let run = 0;
 /** Faults that fired, by kind, over all runs: the property must have met each kind. */
 const fired: Record<Fault, number> = { throttled: 0, "lost-response": 0, ambiguous: 0 };
 
-const running = suiteDynalite(async (d) => {
-  await createTable(d.client, "versions");
-  await createStringKeyTable(d.client, "rows");
-});
+const running = suiteDynalite((d) => createRowTables(d.client));
 
-const rows: DynamoProjectionHandler<Deposited> = {
-  configure(c) {
-    c.identity("equivalence", "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e");
-    c.handlesEvents("Deposited");
-  },
-  handleEvent: (_scope, event) => [documentItem({ Put: { TableName: "rows", Item: { pk: event.id }, ConditionExpression: "attribute_not_exists(pk)" } })],
-};
+const rows = rowPerEvent<RowEvent>("equivalence", "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e");
 
 /** Breaks the first request that carries each faulty event, as its fault says. */
 function injectEventFaults(client: DynamoDBClient, faults: Map<string, Fault>): void {
@@ -74,27 +63,23 @@ async function deliverAllCalls(
 ) {
   const client = running().createClient();
   injectEventFaults(client, new Map([...faults].map(([id, fault]) => [`${prefix}-${id}`, fault])));
-  const driver = new DeliveryDriver(dynamoProjection(client, "versions", rows), {
+  const driver = new DeliveryDriver(dynamoProjection(client, ROW_VERSIONS, rows), {
     maxBatchSize,
     isRetryable: isRetryableError,
     retry: { maxAttempts: 10, baseDelayMs: 0, maxDelayMs: 1 },
   });
   const outcomes: string[][] = [];
   for (const call of calls) {
-    const sources = call.map(({ stream, offset }): SourceEvent<Deposited> => {
+    const sources = call.map(({ stream, offset }): SourceEvent<RowEvent> => {
       const account = `${prefix}-${stream}`;
       return { stream: account, offset, event: { type: "Deposited", id: `${account}@${offset}`, account } };
     });
     const { reports } = await driver.deliverAll(sources);
     outcomes.push(reports.map((report) => normalised(report.outcome)));
   }
-  const projection = dynamoProjection(running().client, "versions", rows);
+  const projection = dynamoProjection(running().client, ROW_VERSIONS, rows);
   const versions = await Promise.all(STREAMS.map((stream) => projection.resourceVersion(streamResource(`${prefix}-${stream}`))));
-  const { Items = [] } = await running().client.send(new ScanCommand({ TableName: "rows", ConsistentRead: true }));
-  const written = Items.map((item) => String(unmarshall(item)["pk"]))
-    .filter((pk) => pk.startsWith(`${prefix}-`))
-    .map((pk) => pk.slice(prefix.length + 1))
-    .sort();
+  const written = (await rowIdsStartingWith(running().client, `${prefix}-`)).map((id) => id.slice(prefix.length + 1)).sort();
   client.destroy();
   return { outcomes, versions, written, counts: driver.counts };
 }

@@ -182,4 +182,19 @@ describe("D9: action sizes for the 4 MB limit (as DynamoDB Local 1.25.1 counts t
       transactActionSize({ Delete: { TableName: "T", Key: { pk: { S: "a" } }, ConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": {} as AttributeValue } } }),
     ).toThrow(expect.objectContaining({ argument: "action.Delete.ExpressionAttributeValues.:a" }));
   });
+
+  it.each([
+    ["ExpressionAttributeNames", "attribute names"],
+    ["ExpressionAttributeValues", "AttributeValues"],
+  ])("D9: an %s that is not an object from placeholders is an InvalidArgumentError naming it; a malformed entry names the entry", (field, entries) => {
+    const action = (map: unknown) => ({ Update: { TableName: "T", Key: { pk: { S: "a" } }, UpdateExpression: "SET #a = :a", [field]: map } }) as unknown as TransactWriteItem;
+    for (const map of [[], "x"]) {
+      expect(() => transactActionSize(action(map))).toThrow(
+        expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: `action.Update.${field}`, message: expect.stringContaining(`expected an object from placeholders to ${entries}`) }),
+      );
+    }
+    expect(() => transactActionSize(action({ [field === "ExpressionAttributeNames" ? "#a" : ":a"]: 7 }))).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_ARGUMENT", argument: `action.Update.${field}.${field === "ExpressionAttributeNames" ? "#a" : ":a"}` }),
+    );
+  });
 });

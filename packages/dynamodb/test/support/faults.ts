@@ -100,6 +100,14 @@ export function serviceException(name: string, fields: Record<string, unknown> =
     });
 }
 
+/**
+ * Answers the client's next TransactWriteItems, without sending it, with a
+ * `TransactionCanceledException` that gives these cancellation reasons (whatever their form).
+ */
+export function cancelNextTransaction(client: DynamoDBClient, reasons: unknown): Fault {
+  return injectFault(client, { command: "TransactWriteItemsCommand", when: "before", error: serviceException("TransactionCanceledException", { CancellationReasons: reasons }) });
+}
+
 /** Runs `action` right after the next matching request completes (e.g. another worker's write). */
 export function afterRequest(client: DynamoDBClient, command: string, action: () => Promise<void>): void {
   let done = false;

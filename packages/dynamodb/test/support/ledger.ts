@@ -1,9 +1,10 @@
-import { ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, type DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { ProjectionConfigurer } from "@projectionkit/core";
 import { createTable, documentItem, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { beforeAll } from "vitest";
 import { uniqueTableName, type TestEmulator } from "./clients.js";
+import { logRequests, type RequestLog } from "./faults.js";
 import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
 
 export const LEDGER_KEY = "8f1d1c3e-2a5b-4c47-9d0e-6b7a8c9d0e1f";
@@ -81,4 +82,42 @@ export function ledgerTables(emulator: TestEmulator, prefix: string): { setup: D
     await createReadModel(setup, model);
   });
   return { setup, versions, model };
+}
+
+/** What one test of a ledger suite works on, shared with no other test. */
+export interface LedgerTest {
+  /** Its read model. */
+  readonly model: string;
+  /** Its client, whose requests `log` records. */
+  readonly client: DynamoDBClient;
+  readonly log: RequestLog;
+  /** Its stream, and the stream's resource. */
+  readonly stream: string;
+  readonly resource: Uint8Array;
+}
+
+/**
+ * A version table of a suite that projects the ledger, created once before the suite's tests on
+ * `emulator` by `setup`; `fresh()` gives each test a read model of its own (created then), a
+ * client of its own whose requests are logged, and a stream of its own.
+ */
+export function ledgerSuite(emulator: TestEmulator, prefix: string): { setup: DynamoDBClient; versions: string; fresh(config?: DynamoDBClientConfig): Promise<LedgerTest> } {
+  const setup = emulator.client();
+  const versions = uniqueTableName(prefix);
+  let tests = 0;
+  beforeAll(async () => {
+    await createTable(setup, versions);
+  });
+  return {
+    setup,
+    versions,
+    fresh: async (config) => {
+      tests++;
+      const model = uniqueTableName(`${prefix}model${tests}`);
+      await createReadModel(setup, model);
+      const client = emulator.client(config);
+      const stream = `${prefix}-${tests}`;
+      return { model, client, log: logRequests(client), stream, resource: new TextEncoder().encode(stream) };
+    },
+  };
 }

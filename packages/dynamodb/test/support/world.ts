@@ -1,10 +1,10 @@
-import { CreateTableCommand, ScanCommand, type DynamoDBClient, type DynamoDBClientConfig, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, type DynamoDBClient, type DynamoDBClientConfig, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { beforeAll, expect } from "vitest";
 import { createEventScope, isProjectionKitError, streamEventVersions, type ProjectionKitErrorCodes } from "@projectionkit/core";
 import { createTable, dynamoProjection, DynamoResourceRepository, type DynamoAdapterOptions, type DynamoProjectionHandler } from "@projectionkit/dynamodb";
 import { uniqueTableName, type TestEmulator } from "./clients.js";
 import { logRequests, type RequestLog } from "./faults.js";
-import { createStringKeyTable } from "../../../../test/support/dynamodb-tables.js";
+import { createKeyedTable, createStringKeyTable, keySchema } from "../../../../test/support/dynamodb-tables.js";
 
 /** The handler keys of the two projections of a world: they share its version table. */
 export const HANDLER_KEY = "3c0e9f1a-6d2b-4e8f-9a7c-1b2d3e4f5a6b";
@@ -90,20 +90,7 @@ async function createWorld(emulator: TestEmulator, prefix: string): Promise<Worl
   await createTable(setup, versions);
   await createTable(setup, decoy);
   await createStringKeyTable(setup, model);
-  await setup.send(
-    new CreateTableCommand({
-      TableName: composite,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createKeyedTable(setup, composite, keySchema(["pk", "S"], ["sk", "S"]));
   const tables = [versions, decoy, model, composite];
   return {
     emulator,

@@ -1,20 +1,16 @@
-import { CreateTableCommand, DeleteTableCommand, DynamoDBServiceException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DynamoDBServiceException, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { encodeOffset, isProjectionKitError } from "@projectionkit/core";
 import { createTable, DynamoResourceRepository, type Decorator } from "@projectionkit/dynamodb";
 import { describeOnEmulators, uniqueTableName } from "../support/clients.js";
 import { injectFault, logRequests, serviceException } from "../support/faults.js";
 import { readTable, rewriteTableStatus } from "./describe-faults.js";
+import { createKeyedTable, keySchema, type TableKeySchema } from "../../../../test/support/dynamodb-tables.js";
 
 describeOnEmulators("createTable", (emulator) => {
   const setup = emulator.client();
   const utf8 = new TextEncoder();
   const HANDLER_KEY = "3f0a6e52-8a1b-4c7d-9e2f-5b6c7d8e9f01";
-
-  /** Makes a table with the given key schema directly, without createTable. */
-  async function makeTable(table: string, input: Pick<CreateTableCommandInput, "AttributeDefinitions" | "KeySchema">): Promise<void> {
-    await setup.send(new CreateTableCommand({ TableName: table, BillingMode: "PAY_PER_REQUEST", ...input }));
-  }
 
   describe("D1/D2 createTable makes the Go v0.7.1 layout", () => {
     it("D2: sends exactly the Go layout and the table DescribeTable shows is ACTIVE with that layout", async () => {
@@ -102,10 +98,7 @@ describeOnEmulators("createTable", (emulator) => {
     it("D2: a table of that name that is being deleted is waited for until gone, then created again with our layout", async () => {
       const table = uniqueTableName("create-deleting");
       // An old table with another key: were DELETING not handled, this would be a schema mismatch.
-      await makeTable(table, {
-        AttributeDefinitions: [{ AttributeName: "old", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "old", KeyType: "HASH" }],
-      });
+      await createKeyedTable(setup, table, keySchema(["old", "S"]));
       const client = emulator.client();
       const requests = logRequests(client);
       // The first DescribeTable (after ResourceInUseException) shows the table DELETING; then it goes.
@@ -128,36 +121,15 @@ describeOnEmulators("createTable", (emulator) => {
   });
 
   describe("D2 createTable detects a table with another key schema (pitfall GP7)", () => {
-    const cases: Array<[string, Pick<CreateTableCommandInput, "AttributeDefinitions" | "KeySchema">, string]> = [
-      [
-        "the key attribute of type S",
-        { AttributeDefinitions: [{ AttributeName: "HandlerAndResource", AttributeType: "S" }], KeySchema: [{ AttributeName: "HandlerAndResource", KeyType: "HASH" }] },
-        "HASH HandlerAndResource (S)",
-      ],
-      [
-        "a RANGE key as well",
-        {
-          AttributeDefinitions: [
-            { AttributeName: "HandlerAndResource", AttributeType: "B" },
-            { AttributeName: "sk", AttributeType: "S" },
-          ],
-          KeySchema: [
-            { AttributeName: "HandlerAndResource", KeyType: "HASH" },
-            { AttributeName: "sk", KeyType: "RANGE" },
-          ],
-        },
-        "HASH HandlerAndResource (B), RANGE sk (S)",
-      ],
-      [
-        "another key attribute",
-        { AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "B" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }] },
-        "HASH pk (B)",
-      ],
+    const cases: Array<[string, TableKeySchema, string]> = [
+      ["the key attribute of type S", keySchema(["HandlerAndResource", "S"]), "HASH HandlerAndResource (S)"],
+      ["a RANGE key as well", keySchema(["HandlerAndResource", "B"], ["sk", "S"]), "HASH HandlerAndResource (B), RANGE sk (S)"],
+      ["another key attribute", keySchema(["pk", "B"]), "HASH pk (B)"],
     ];
 
     it.each(cases)("D2: an existing table with %s is ERR_TABLE_SCHEMA_MISMATCH and is left alone", async (_label, schema, actual) => {
       const table = uniqueTableName("mismatch");
-      await makeTable(table, schema);
+      await createKeyedTable(setup, table, schema);
 
       const error: unknown = await createTable(emulator.client(), table).catch((e: unknown) => e);
 
@@ -173,7 +145,7 @@ describeOnEmulators("createTable", (emulator) => {
 
     it("D2: the mismatch is found with wait: false too", async () => {
       const table = uniqueTableName("mismatch-nowait");
-      await makeTable(table, { AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }] });
+      await createKeyedTable(setup, table, keySchema(["pk", "S"]));
 
       await expect(createTable(emulator.client(), table, { wait: false })).rejects.toSatisfy((e: unknown) =>
         isProjectionKitError(e, "ERR_TABLE_SCHEMA_MISMATCH"),
