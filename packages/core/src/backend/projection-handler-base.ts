@@ -1,13 +1,13 @@
 import { InvalidArgumentError } from "../errors/argument-errors.js";
 import type { BatchDelivery, BatchOptions, BatchResult, BatchStop, CheckedBatchDelivery } from "../event-batch.js";
 import type { Identity } from "../identity.js";
-import type { ConditionalWriteOptions, OperationOptions } from "../operation-options.js";
+import type { OperationOptions } from "../operation-options.js";
 import { readProjectionConfiguration, requireHandledEvent, type Configurable, type ProjectionConfiguration } from "../projection-configuration.js";
 import type { ProjectionConfigurer } from "../projection-configurer.js";
 import type { ProjectionEvent } from "../projection-event.js";
 import type { ProjectionMessageHandler } from "../projection-message-handler.js";
-import { versionsEqual, type Resource, type Version, type VersionInput } from "../resource.js";
-import type { ProjectionCompactScope, ProjectionEventScope } from "../scopes.js";
+import { versionsEqual, type Resource, type Version } from "../resource.js";
+import type { ProjectionCompactScope } from "../scopes.js";
 import { describeValue } from "../describe-value.js";
 import { requireResource, requireVersion } from "../validation.js";
 import type { CheckedOptions, EventBatchCall, EventCall } from "./checked-calls.js";
@@ -131,24 +131,16 @@ export abstract class ProjectionHandlerBase<E extends ProjectionEvent = Projecti
 
   /**
    * Applies `event` if the stored version of `resource` is `current` (H2, H6): see
-   * {@link ProjectionMessageHandler.handleEvent}.
+   * {@link ProjectionMessageHandler.handleEvent}, whose parameters this implementation takes as
+   * they are declared there (one signature for the contract and its implementation).
    *
-   * @param resource - the resource, non-empty.
-   * @param current - the version the engine believes `resource` has; empty for "absent".
-   * @param next - the version `resource` gets; empty deletes its version.
-   * @param scope - the event's context.
-   * @param event - the event.
-   * @param options - an abort signal, `onConflict` and `onRequest`.
+   * @param call - `resource` (non-empty), `current` (the version the engine believes it has; empty
+   *   for "absent"), `next` (the version it gets; empty deletes its version), `scope`, `event`, and
+   *   `options` (an abort signal, `onConflict` and `onRequest`).
    * @returns whether the event was applied by this call.
    */
-  async handleEvent(
-    resource: Resource,
-    current: VersionInput,
-    next: VersionInput,
-    scope: ProjectionEventScope,
-    event: E,
-    options?: ConditionalWriteOptions,
-  ): Promise<boolean> {
+  async handleEvent(...call: Parameters<ProjectionMessageHandler<E>["handleEvent"]>): Promise<boolean> {
+    const [resource, current, next, scope, event, options] = call;
     const checked = requireResource(resource);
     const expected = requireVersion(current, "current");
     const replacement = requireVersion(next, "next");
