@@ -10,7 +10,9 @@
 // each round is taken between figures seconds apart, and the median and spread of the ratios are
 // reported):
 //
-// - end to end, wall clock, on each emulator: sequential events on one client;
+// - end to end, wall clock, on each emulator: sequential events on one client, in rounds of 30
+//   events per case and, more finely, in rounds of one event per case (the three cases take turns
+//   event by event, so that each ratio compares requests a few milliseconds apart);
 // - client side only, CPU time: the same calls on a client whose HTTP handler answers at once with
 //   a canned `{}` (the SDK still builds, signs and parses every request). This isolates our CPU
 //   cost from the emulator's noise: µs per event of ours, of the baseline, and the difference.
@@ -29,6 +31,8 @@ const ROUNDS = sized(Number(process.env["OVERHEAD_BENCH_ROUNDS"] ?? 61), 2);
 const WARMUP_ROUNDS = sized(3, 1);
 const EVENTS_PER_ROUND = sized(Number(process.env["OVERHEAD_BENCH_EVENTS"] ?? 30), 5);
 const CLIENT_EVENTS_PER_ROUND = sized(Number(process.env["OVERHEAD_BENCH_CLIENT_EVENTS"] ?? 500), 20);
+/** End to end, one event per case and round: rounds of single events, the finest interleaving. */
+const SINGLE_EVENT_ROUNDS = sized(Number(process.env["OVERHEAD_BENCH_SINGLE_EVENT_ROUNDS"] ?? 1_500), 6);
 
 /**
  * The figures of one measurement.
@@ -59,11 +63,16 @@ type Case = () => Promise<void>;
 type CaseName = "ours" | "oursDocument" | "handWritten";
 
 /** Runs the cases in interleaved rounds, rotating their order; returns each round's measure of each. */
-async function interleave(cases: Record<CaseName, Case>, measure: (run: Case) => Promise<number>): Promise<Record<CaseName, number[]>> {
+async function interleave(
+  cases: Record<CaseName, Case>,
+  measure: (run: Case) => Promise<number>,
+  rounds = ROUNDS,
+  warmUpRounds = WARMUP_ROUNDS,
+): Promise<Record<CaseName, number[]>> {
   const names = Object.keys(cases) as CaseName[];
   const result: Record<CaseName, number[]> = { ours: [], oursDocument: [], handWritten: [] };
-  for (let round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
-    const first = (round + WARMUP_ROUNDS) % names.length;
+  for (let round = -warmUpRounds; round < rounds; round++) {
+    const first = (round + warmUpRounds) % names.length;
     for (const name of [...names.slice(first), ...names.slice(0, first)]) {
       const value = await measure(cases[name]);
       if (round >= 0) result[name].push(value);
@@ -100,8 +109,8 @@ const cpuMicros = async (run: Case): Promise<number> => {
   return used.user + used.system;
 };
 
-/** The three cases on one client: `events` events each, on streams of their own. */
-function cases(client: DynamoDBClient, versionTable: string, balanceTable: string, events: number): Record<CaseName, Case> {
+/** The three cases on one client: `events` events each, on streams of their own (named from `prefix`). */
+function cases(client: DynamoDBClient, versionTable: string, balanceTable: string, events: number, prefix = ""): Record<CaseName, Case> {
   const scope = createEventScope();
   const ours = (shape: ProjectionShape, stream: string): Case => {
     const projection = dynamoProjection(client, versionTable, depositHandler(balanceTable, shape));
@@ -116,14 +125,15 @@ function cases(client: DynamoDBClient, versionTable: string, balanceTable: strin
     };
   };
   let handOffset = 0;
-  const handKey = versionItemKey(HANDLER_KEY, new TextEncoder().encode("hand-written"));
+  const handStream = `${prefix}hand-written`;
+  const handKey = versionItemKey(HANDLER_KEY, new TextEncoder().encode(handStream));
   return {
-    ours: ours("balance, native", "ours"),
-    oursDocument: ours("balance", "ours-document"),
+    ours: ours("balance, native", `${prefix}ours`),
+    oursDocument: ours("balance", `${prefix}ours-document`),
     handWritten: async () => {
       for (let i = 0; i < events; i++) {
-        const { current, next } = streamEventVersions("hand-written", handOffset++);
-        await handWrittenEvent(client, versionTable, handKey, current, next, balanceTable, "hand-written", 1);
+        const { current, next } = streamEventVersions(handStream, handOffset++);
+        await handWrittenEvent(client, versionTable, handKey, current, next, balanceTable, handStream, 1);
       }
     },
   };
@@ -160,10 +170,14 @@ function cannedClient(): DynamoDBClient {
 export async function runOverheadBench(): Promise<OverheadFigures[]> {
   const figures: OverheadFigures[] = [];
   for (const { emulator, result } of await onEachEmulator(async ({ client, name }) => {
-    const rounds = await interleave(cases(client, await createVersionTable(client), await createUserTable(client, "Balances"), EVENTS_PER_ROUND), wallMs);
-    return { rounds, load: loadAverage(), name };
+    const versionTable = await createVersionTable(client);
+    const balanceTable = await createUserTable(client, "Balances");
+    const rounds = await interleave(cases(client, versionTable, balanceTable, EVENTS_PER_ROUND), wallMs);
+    const singleEvents = await interleave(cases(client, versionTable, balanceTable, 1, "single-"), wallMs, SINGLE_EVENT_ROUNDS, 100);
+    return { rounds, singleEvents, load: loadAverage(), name };
   })) {
     figures.push(figuresOf(emulator, "ms wall", result.rounds, EVENTS_PER_ROUND, result.load));
+    figures.push(figuresOf(`${emulator}, one event per round`, "ms wall", result.singleEvents, 1, result.load));
   }
   const canned = cannedClient();
   const rounds = await interleave(cases(canned, "Versions", "Balances", CLIENT_EVENTS_PER_ROUND), cpuMicros);
@@ -182,7 +196,10 @@ export async function runOverheadBench(): Promise<OverheadFigures[]> {
  */
 export function printOverhead(figures: readonly OverheadFigures[]): void {
   console.log(`\nP1 overhead: dynamoProjection.handleEvent (one Update) vs a hand-written conditional TransactWriteItems`);
-  console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up; ${EVENTS_PER_ROUND} events per case and round end to end, ${CLIENT_EVENTS_PER_ROUND} client side`);
+  console.log(
+    `${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up; ${EVENTS_PER_ROUND} events per case and round end to end, ${CLIENT_EVENTS_PER_ROUND} client side; ` +
+      `"one event per round": ${SINGLE_EVENT_ROUNDS} rounds of one event per case after 100 warm-up`,
+  );
   console.log("ours: the handler returns the baseline's Update as the baseline builds it; ours + documentItem: it builds the same Update with documentItem");
   console.log(
     "| where | unit | hand-written per event | ours per event | ours − hand-written | ratio of the medians | ratio per round: median (min–max) | ours + documentItem per event | its ratio per round | load avg |",

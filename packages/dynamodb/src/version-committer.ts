@@ -78,7 +78,7 @@ export class VersionCommitter {
       token: randomUUID(),
     };
     if (request.items.length === 0) {
-      return { request, write, tables: [write.table], single: this.#decorateSingle(singleVersionWrite(write)) };
+      return { request, write, single: this.#decorateSingle(singleVersionWrite(write)) };
     }
     const versionAction = versionTransactAction(write);
     const transaction = decorateTransaction(
@@ -95,7 +95,7 @@ export class VersionCommitter {
       const learnt = await learnKeySchemas(this.#client, needed, { signal: request.signal, requestTimeoutMs: this.#options.requestTimeoutMs, onRequest: request.onRequest });
       this.#budget(write, { ...learnt, ...declared }, undefined, versionAction).add(items);
     }
-    return { request, write, tables: tablesOf(write.table, items), transaction };
+    return { request, write, transaction };
   }
 
   /** The tables of `items` whose key schema the limit checks need and that neither the options nor the version table give. */
@@ -170,9 +170,9 @@ export class VersionCommitter {
         if (!dispatched) {
           // It never reached DynamoDB (not sent, or no connection: E3), so it cannot have
           // committed; an earlier attempt may have.
-          throw maybeCommitted ? ambiguous(operation, error) : new DynamoRequestError(operation, error, neverReachedDynamo(error), { tables: prepared.tables });
+          throw maybeCommitted ? ambiguous(operation, error) : new DynamoRequestError(operation, error, neverReachedDynamo(error), { tables: tablesOf(prepared) });
         }
-        const failure = classifyWriteFailure(operation, error, prepared.tables);
+        const failure = classifyWriteFailure(operation, error, tablesOf(prepared));
         if (failure.kind === "failed") {
           // A throttle (or any definite failure) of a retry says nothing about an earlier attempt
           // whose answer was lost: the call's outcome stays unknown.
@@ -289,13 +289,16 @@ export class VersionCommitter {
  * @internal
  */
 export type PreparedCommit =
-  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly tables: readonly string[]; readonly single: SingleVersionWrite; readonly transaction?: undefined }
-  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly tables: readonly string[]; readonly transaction: TransactWriteItemsCommandInput; readonly single?: undefined };
+  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly single: SingleVersionWrite; readonly transaction?: undefined }
+  | { readonly request: CommitRequest; readonly write: VersionWrite; readonly transaction: TransactWriteItemsCommandInput; readonly single?: undefined };
 
-/** The tables of a transaction, the version table first, each once. */
-function tablesOf(versionTable: string, items: readonly TransactWriteItem[]): string[] {
-  const tables = new Set([versionTable]);
-  for (const item of items) {
+/**
+ * The tables a commit writes, the version table first, each once: what a failure reports. Worked
+ * out only when a request fails, not for every commit.
+ */
+function tablesOf({ write, transaction }: PreparedCommit): string[] {
+  const tables = new Set([write.table]);
+  for (const item of transaction?.TransactItems?.slice(1) ?? []) {
     const table = (item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck)?.TableName;
     if (table !== undefined) {
       tables.add(table);
