@@ -11,11 +11,13 @@ import {
   type CheckedConditionalOptions,
   type EventBatchCall,
   type EventCall,
+  type ProjectionHandlerBaseOptions,
   type Resource,
   type Version,
 } from "@projectionkit/core";
 
 type Noted = { type: "Noted"; note: string };
+type VersionConflictLike = { resource: Uint8Array; expectedVersion: Uint8Array; storedVersion: Uint8Array };
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -27,16 +29,24 @@ class MapProjection extends ProjectionHandlerBase<Noted> {
   calls = 0;
   failOn: string | undefined;
 
-  constructor() {
-    super({
-      configure(c) {
-        c.identity("notes", "3c8e7a52-0f4b-4f0e-9a51-8d2b7c1e6f90");
-        c.handlesEvents("Noted");
+  /** The calls the hooks received, as they received them. */
+  readonly received: Array<EventCall<Noted> | EventBatchCall<Noted>> = [];
+
+  constructor(options?: ProjectionHandlerBaseOptions) {
+    super(
+      {
+        configure(c) {
+          c.identity("notes", "3c8e7a52-0f4b-4f0e-9a51-8d2b7c1e6f90");
+          c.handlesEvents("Noted");
+        },
       },
-    });
+      options,
+    );
   }
 
-  protected async _handleEvent({ resource, current, next, event, onConflict }: EventCall<Noted>): Promise<boolean> {
+  protected async _handleEvent(call: EventCall<Noted>): Promise<boolean> {
+    const { resource, current, next, event, onConflict } = call;
+    this.received.push(call);
     this.calls++;
     const stored = this.versions.get(hex(resource)) ?? EMPTY_VERSION;
     if (!versionsEqual(stored, current)) {
@@ -65,6 +75,7 @@ class MapProjection extends ProjectionHandlerBase<Noted> {
 class BatchingMapProjection extends MapProjection {
   batches = 0;
   protected override async _handleEventBatch(call: EventBatchCall<Noted>): Promise<BatchResult> {
+    this.received.push(call);
     this.batches++;
     const first = call.deliveries[0]!;
     const stored = this.versions.get(hex(call.resource)) ?? EMPTY_VERSION;
@@ -165,6 +176,44 @@ describe("ProjectionHandlerBase: checks once, then the storage hook", () => {
     expect(reported).toEqual(encodeOffset(0));
     reported!.fill(0xdd);
     expect(await projection.resourceVersion(bytes("stream"))).toEqual(encodeOffset(0));
+  });
+
+  it("E1: a bad argument rejects the promise handleEvent returns; the call itself never throws", async () => {
+    const projection = new MapProjection();
+    let returned: unknown;
+    expect(() => {
+      returned = projection.handleEvent(new Uint8Array(), undefined, encodeOffset(0), scope, note("a"));
+    }).not.toThrow();
+    expect(returned).toBeInstanceOf(Promise);
+    await expect(returned).rejects.toMatchObject({ code: "ERR_INVALID_RESOURCE" });
+    expect(projection.calls).toBe(0);
+  });
+
+  it("R7: hooks receive copies by default, the caller's own arrays with borrowArrays, and what they report is copied either way", async () => {
+    const r = bytes("stream");
+    const first = encodeOffset(0);
+    const second = encodeOffset(1);
+    const deliveries = [
+      { current: first, next: second, event: note("b"), scope },
+      { current: encodeOffset(1), next: encodeOffset(2), event: note("c"), scope },
+    ];
+    for (const borrowArrays of [false, true]) {
+      const projection = new BatchingMapProjection({ borrowArrays });
+      expect(await projection.handleEvent(r, undefined, first, scope, note("a"))).toBe(true);
+      expect(await projection.handleEventBatch(r, deliveries)).toMatchObject({ applied: 2 });
+      const [single, batch] = projection.received as [EventCall<Noted>, EventBatchCall<Noted>];
+      const [one, two] = batch.deliveries as [EventBatchCall<Noted>["deliveries"][number], EventBatchCall<Noted>["deliveries"][number]];
+      // The bytes are the caller's either way; whether they are the caller's arrays is the option.
+      expect([single.resource, single.next, batch.resource, one.current, one.next, two.next]).toEqual([r, first, r, first, second, encodeOffset(2)]);
+      const same = [single.resource === r, single.next === first, batch.resource === r, one.current === first, one.next === second, two.next === deliveries[1]!.next];
+      expect(same).toEqual(same.map(() => borrowArrays));
+      // A delivery's `current` is the previous one's `next`: one array for both, copied or not.
+      expect(two.current).toBe(one.next);
+      let reported: VersionConflictLike | undefined;
+      expect(await projection.handleEvent(r, first, second, scope, note("x"), { onConflict: (conflict) => (reported = conflict) })).toBe(false);
+      expect(reported).toEqual({ resource: r, expectedVersion: first, storedVersion: encodeOffset(2) });
+      expect([reported!.resource === r, reported!.expectedVersion === first]).toEqual([false, false]);
+    }
   });
 
   it("B4: without a batch hook, a batch is applied one event at a time and stops at a conflict with the stored version", async () => {
