@@ -1,5 +1,5 @@
 import { draftCallOf, draftNodeOf } from "./draft-symbols.js";
-import { CollectionTraps, MAP_METHODS, ObjectTraps, SET_METHODS } from "./draft-traps.js";
+import { CollectionTraps, forgetLookups, MAP_METHODS, ObjectTraps, SET_METHODS } from "./draft-traps.js";
 import { StateDate, toStateDate } from "./state-date.js";
 import { InvalidStateUpdateError } from "./state-update-error.js";
 import {
@@ -255,9 +255,11 @@ export class DraftCall {
     }
     if (this.#mapTraps !== undefined) {
       this.#mapTraps.open = false;
+      forgetLookups(this.#mapTraps);
     }
     if (this.#setTraps !== undefined) {
       this.#setTraps.open = false;
+      forgetLookups(this.#setTraps);
     }
     this.#proxies = undefined;
     this.#rootNode = this.#rootProxy = undefined;

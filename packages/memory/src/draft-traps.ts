@@ -110,7 +110,7 @@ export class CollectionTraps extends DraftTraps<Map<unknown, unknown> | Set<unkn
     this.methods = methods;
   }
 
-  get(target: Map<unknown, unknown> | Set<unknown>, key: PropertyKey): unknown {
+  get(target: Map<unknown, unknown> | Set<unknown>, key: PropertyKey, receiver: unknown): unknown {
     if (!this.open) finished();
     if (key === "size") {
       return target.size;
@@ -118,7 +118,11 @@ export class CollectionTraps extends DraftTraps<Map<unknown, unknown> | Set<unkn
     if (key === DRAFT_CALL) return this.call;
     if (key === DRAFT_NODE) return target;
     const method = this.methods.get(key);
-    return method !== undefined ? method : Reflect.get(target, key, target);
+    if (method === undefined) {
+      return Reflect.get(target, key, target);
+    }
+    rememberLookup(receiver, target, this);
+    return method;
   }
 
   set(): boolean {
@@ -137,8 +141,39 @@ export class CollectionTraps extends DraftTraps<Map<unknown, unknown> | Set<unkn
   }
 }
 
+// The draft whose method was looked up last, with its live node and traps. `draft.get(key)` looks
+// the method up (a trap) and calls it on the same draft at once: the method then finds the node and
+// the call here, instead of asking the draft through two more traps. Each trap costs a call into
+// the engine's runtime, which checks the proxy's invariants, so this saves most of the cost of a
+// Map or Set access. The entry is dropped when its call ends (`forgetLookups`).
+let lookedUpDraft: unknown;
+let lookedUpNode: object | undefined;
+let lookedUpTraps: CollectionTraps | undefined;
+
+function rememberLookup(receiver: unknown, target: object, traps: CollectionTraps): void {
+  lookedUpDraft = receiver;
+  lookedUpNode = target;
+  lookedUpTraps = traps;
+}
+
+/**
+ * Forgets the remembered lookup if it was made through `traps`, whose call has ended: nothing of a
+ * finished call stays reachable from here.
+ *
+ * @internal
+ */
+export function forgetLookups(traps: CollectionTraps): void {
+  if (lookedUpTraps === traps) {
+    lookedUpDraft = lookedUpNode = lookedUpTraps = undefined;
+  }
+}
+
 /** The call of the draft a Map or Set method was called on; a `TypeError` for anything else. */
 function callOf(receiver: unknown, method: string): DraftCall {
+  if (receiver === lookedUpDraft && lookedUpTraps !== undefined) {
+    if (!lookedUpTraps.open) finished();
+    return lookedUpTraps.call;
+  }
   const call = typeof receiver === "object" && receiver !== null ? draftCallOf(receiver) : undefined;
   if (call === undefined) {
     throw new TypeError(`${method} called on an object that is not a draft of a memory state`);
@@ -148,7 +183,7 @@ function callOf(receiver: unknown, method: string): DraftCall {
 
 /** The live node of a draft whose call {@link callOf} found. */
 function nodeOf<T>(receiver: unknown): T {
-  return draftNodeOf(receiver as object) as T;
+  return (receiver === lookedUpDraft && lookedUpNode !== undefined ? lookedUpNode : draftNodeOf(receiver as object)) as T;
 }
 
 type MapNode = Map<unknown, unknown>;

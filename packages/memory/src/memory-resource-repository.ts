@@ -27,7 +27,7 @@ export class MemoryResourceRepository extends ResourceRepositoryBase {
   }
 
   protected async _resourceVersion(resource: Resource): Promise<Version> {
-    return this.#versions.get(this.#versions.keyOf(resource));
+    return this.#versions.copyOf(this.#versions.keyOf(resource));
   }
 
   protected async _storeResourceVersion(resource: Resource, version: Version): Promise<void> {

@@ -13,6 +13,11 @@ export class SerialQueue {
   /** Tasks queued or running. */
   #pending = 0;
 
+  /** Whether no task is queued or running: a task queued now starts at once, synchronously. */
+  get idle(): boolean {
+    return this.#pending === 0;
+  }
+
   /**
    * Queues `task(first, second)` (arguments rather than a closure, so that a call allocates less).
    *

@@ -75,6 +75,9 @@ export class StateStore<S> implements DraftContext {
 
   /** Called by the transaction when it ends: what became shared in it is frozen. */
   transactionEnded(): void {
+    if (this.#newlyShared.length === 0) {
+      return; // most transactions share nothing new (and setting `length` is a call into the runtime)
+    }
     this.#freezeAll(this.#newlyShared);
     this.#newlyShared.length = 0;
   }

@@ -5,15 +5,21 @@ const SHORT_RESOURCE = 64;
 
 /**
  * A synchronous map from resource to version: the storage of the memory adapter. Absent and empty
- * are the same: storing the empty version deletes the entry. The arrays it stores and returns are
- * the ones it was given: the validating bases of core copy what callers pass in and get back (R7).
+ * are the same: storing the empty version deletes the entry.
+ *
+ * It keeps its own copies (R7): {@link VersionMap.set} copies the version's bytes, into the array
+ * it already holds for the resource when the length is the same (versions of a stream usually
+ * are), so that advancing a version allocates nothing. The array {@link VersionMap.get} returns is
+ * that live one: read it at once (compare it, or let core copy it synchronously, as the
+ * `onConflict` wrapper does), and use {@link VersionMap.copyOf} for anything read after an
+ * `await`.
  *
  * Operations take the resource's key ({@link VersionMap.keyOf}), so that a call computes it once.
  *
  * @internal
  */
 export class VersionMap {
-  readonly #versions = new Map<string, Version>();
+  readonly #versions = new Map<string, Uint8Array>();
 
   /** The number of resources that have a version. */
   get size(): number {
@@ -28,9 +34,15 @@ export class VersionMap {
     return String.fromCharCode.apply(null, resource as unknown as number[]);
   }
 
-  /** Reads the version stored under `key`; the empty version if there is none. */
+  /** The version stored under `key`, the live array (see the class); the empty version if there is none. */
   get(key: string): Version {
     return this.#versions.get(key) ?? EMPTY_VERSION;
+  }
+
+  /** A copy of the version stored under `key` that nothing else holds; the empty version if there is none. */
+  copyOf(key: string): Version {
+    const stored = this.#versions.get(key);
+    return stored === undefined ? EMPTY_VERSION : new Uint8Array(stored);
   }
 
   /** Tells whether the version under `key` is `expected` (absent counts as empty). */
@@ -38,12 +50,20 @@ export class VersionMap {
     return versionsEqual(this.#versions.get(key), expected);
   }
 
-  /** Stores `version` under `key`; the empty version deletes it. */
+  /** Stores a copy of `version` under `key`; the empty version deletes it. */
   set(key: string, version: Version): void {
     if (version.length === 0) {
       this.#versions.delete(key);
-    } else {
-      this.#versions.set(key, version);
+      return;
+    }
+    const stored = this.#versions.get(key);
+    if (stored === undefined || stored.length !== version.length) {
+      this.#versions.set(key, new Uint8Array(version));
+      return;
+    }
+    // A loop rather than `stored.set(version)`: versions are short, and `set` is the slower builtin.
+    for (let index = 0; index < version.length; index++) {
+      stored[index] = version[index] as number;
     }
   }
 }
