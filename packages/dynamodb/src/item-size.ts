@@ -84,9 +84,32 @@ function halfFloor(value: bigint): bigint {
   return value >= 0n ? value / 2n : -((1n - value) / 2n);
 }
 
-/** A plain integer without a leading zero: the number syntax's most common form. */
-const PLAIN_INTEGER = /^(-?)([1-9][0-9]*)$/;
-const TRAILING_ZEROS = /0+$/;
+/**
+ * The size of a plain integer without a leading zero (`-?[1-9][0-9]*`), the number syntax's most
+ * common form, read character by character (no regular expression, nothing allocated); `undefined`
+ * for any other text. E.g. "-120": digits 12, point 3.
+ */
+function plainIntegerSize(text: string): number | undefined {
+  const negative = text.charCodeAt(0) === 0x2d; // "-"
+  const start = negative ? 1 : 0;
+  const whole = text.length - start;
+  const firstDigit = text.charCodeAt(start);
+  if (whole === 0 || firstDigit < 0x31 || firstDigit > 0x39) {
+    return undefined; // empty, a leading zero, or not a digit
+  }
+  let trailingZeros = 0;
+  for (let index = start + 1; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x30 || code > 0x39) {
+      return undefined;
+    }
+    trailingZeros = code === 0x30 ? trailingZeros + 1 : 0;
+  }
+  const significant = whole - trailingZeros;
+  const first = Math.floor((whole - 1) / 2);
+  const last = Math.floor((whole - significant) / 2);
+  return first - last + 1 + 1 + (negative ? 1 : 0);
+}
 
 /**
  * The size of a number. The guide says "approximately 1 byte per two significant digits, plus 1
@@ -98,14 +121,9 @@ const TRAILING_ZEROS = /0+$/;
  * its digits.
  */
 function numberSize(text: string): number {
-  const integer = PLAIN_INTEGER.exec(text);
-  if (integer !== null) {
-    // The common case without the general parse: a plain integer, e.g. "-120" (digits 12, point 3).
-    const [, sign, whole = ""] = integer;
-    const significant = whole.length - (TRAILING_ZEROS.exec(whole)?.[0].length ?? 0);
-    const first = Math.floor((whole.length - 1) / 2);
-    const last = Math.floor((whole.length - significant) / 2);
-    return first - last + 1 + 1 + (sign === "-" ? 1 : 0);
+  const plain = plainIntegerSize(text);
+  if (plain !== undefined) {
+    return plain;
   }
   const parts = parseDynamoNumber(text);
   if (parts === undefined) {
@@ -224,9 +242,12 @@ function mapSize(map: unknown, argument: string, perElement: number): number {
     throw new InvalidArgumentError(argument, "expected an object from attribute names to AttributeValues");
   }
   let size = 0;
-  for (const [name, value] of Object.entries(map)) {
+  // `for…in` with `hasOwn` rather than `Object.entries`: no array per attribute (items are sized
+  // once per event).
+  for (const name in map) {
+    const value: unknown = (map as Record<string, unknown>)[name];
     // The SDK leaves out attributes whose value is null or undefined.
-    if (value !== undefined && value !== null) {
+    if (value !== undefined && value !== null && Object.hasOwn(map, name)) {
       size += utf8ByteLength(name) + (scalarValueSize(value) ?? valueSize(value, `${argument}.${name}`)) + perElement;
     }
   }
@@ -320,37 +341,36 @@ function expressionsSize(body: Record<string, unknown>, at: string): number {
   const update = expressionText(body, "UpdateExpression", at);
   const condition = expressionText(body, "ConditionExpression", at);
   const { bytes, counts } = expressionShape(update, condition);
-  const times = (placeholder: string) => Math.max(1, counts.get(placeholder) ?? 0);
-  const names = placeholdersSize(body, "ExpressionAttributeNames", "attribute names", at, times, (name, where) => utf8ByteLength(stringOf(name, where)));
-  const values = placeholdersSize(body, "ExpressionAttributeValues", "AttributeValues", at, times, (value, where) => scalarValueSize(value) ?? valueSize(value, where));
-  return bytes + names + values;
+  return bytes + placeholdersSize(body, "ExpressionAttributeNames", at, counts) + placeholdersSize(body, "ExpressionAttributeValues", at, counts);
 }
 
 /**
  * The size of what the placeholders of one map (`ExpressionAttributeNames` or
- * `ExpressionAttributeValues`) stand for: each entry's `entrySize`, as often as `times` says.
+ * `ExpressionAttributeValues`) stand for: each entry's size, as often as the expressions refer to
+ * it (at least once). An entry's name for errors (`….ExpressionAttributeValues.:v`) is built only
+ * for an entry that is not a plain string or scalar value.
  */
-function placeholdersSize(
-  body: Record<string, unknown>,
-  field: "ExpressionAttributeNames" | "ExpressionAttributeValues",
-  entries: string,
-  at: string,
-  times: (placeholder: string) => number,
-  entrySize: (entry: unknown, where: string) => number,
-): number {
+function placeholdersSize(body: Record<string, unknown>, field: "ExpressionAttributeNames" | "ExpressionAttributeValues", at: string, counts: ReadonlyMap<string, number>): number {
   const map = body[field];
   if (map === undefined || map === null) {
     return 0;
   }
+  const names = field === "ExpressionAttributeNames";
   if (typeof map !== "object" || Array.isArray(map)) {
-    throw new InvalidArgumentError(`${at}.${field}`, `expected an object from placeholders to ${entries}`);
+    throw new InvalidArgumentError(`${at}.${field}`, `expected an object from placeholders to ${names ? "attribute names" : "AttributeValues"}`);
   }
   let size = 0;
   for (const placeholder in map) {
-    const entry = (map as Record<string, unknown>)[placeholder];
-    if (entry !== undefined && entry !== null && Object.hasOwn(map, placeholder)) {
-      size += times(placeholder) * entrySize(entry, `${at}.${field}.${placeholder}`);
+    const entry: unknown = (map as Record<string, unknown>)[placeholder];
+    if (entry === undefined || entry === null || !Object.hasOwn(map, placeholder)) {
+      continue;
     }
+    const entrySize = names
+      ? typeof entry === "string"
+        ? utf8ByteLength(entry)
+        : utf8ByteLength(stringOf(entry, `${at}.${field}.${placeholder}`))
+      : (scalarValueSize(entry) ?? valueSize(entry, `${at}.${field}.${placeholder}`));
+    size += Math.max(1, counts.get(placeholder) ?? 0) * entrySize;
   }
   return size;
 }
@@ -371,18 +391,18 @@ interface ExpressionShape {
 }
 
 /**
- * The shapes of recent expression pairs: a projection sends the same few expressions with every
- * event, so each is parsed once. Bounded; emptied when full.
+ * The shapes of recent expression pairs, by update expression, then by condition: a projection
+ * sends the same few expressions with every event, so each pair is parsed once. Keyed by the texts
+ * themselves (no key to build per action). Bounded; emptied when full.
  */
-const expressionShapes = new Map<string, ExpressionShape>();
+const expressionShapes = new Map<string | undefined, Map<string | undefined, ExpressionShape>>();
+let cachedExpressionShapes = 0;
 const MAX_EXPRESSION_SHAPES = 256;
 /** Longer expressions (DynamoDB allows 4 KB each) are parsed every time rather than kept. */
 const MAX_CACHED_KEY_LENGTH = 8_200;
 
 function expressionShape(update: string | undefined, condition: string | undefined): ExpressionShape {
-  // The update's length first, so that no two pairs of texts make one key.
-  const cacheKey = `${update === undefined ? -1 : update.length}:${update ?? ""}${condition === undefined ? "" : `+${condition}`}`;
-  const cached = expressionShapes.get(cacheKey);
+  const cached = expressionShapes.get(update)?.get(condition);
   if (cached !== undefined) {
     return cached;
   }
@@ -398,11 +418,18 @@ function expressionShape(update: string | undefined, condition: string | undefin
     }
   }
   const shape = { bytes, counts };
-  if (cacheKey.length <= MAX_CACHED_KEY_LENGTH) {
-    if (expressionShapes.size >= MAX_EXPRESSION_SHAPES) {
+  if ((update?.length ?? 0) + (condition?.length ?? 0) <= MAX_CACHED_KEY_LENGTH) {
+    if (cachedExpressionShapes >= MAX_EXPRESSION_SHAPES) {
       expressionShapes.clear();
+      cachedExpressionShapes = 0;
     }
-    expressionShapes.set(cacheKey, shape);
+    let byCondition = expressionShapes.get(update);
+    if (byCondition === undefined) {
+      byCondition = new Map();
+      expressionShapes.set(update, byCondition);
+    }
+    byCondition.set(condition, shape);
+    cachedExpressionShapes++;
   }
   return shape;
 }

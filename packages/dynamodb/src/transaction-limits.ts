@@ -261,28 +261,31 @@ export function actionItemIdentity(
   return schema === undefined || item === undefined ? undefined : identityOf(table, schema, item);
 }
 
-/** The mutable part of a budget; copied by `check`, replaced by `add`. */
+/**
+ * The mutable part of a budget; copied by `check`, replaced by `add`. Its collections are made when
+ * first needed: a commit checks a budget per event, and most hold one or two items.
+ */
 interface BudgetState {
   actions: number;
   bytes: number;
   /** The identities of the items already touched, with their tables. */
-  readonly identities: Map<string, string>;
+  identities: Map<string, string> | undefined;
   /** Key attribute names learned from `Key`s, by table. */
-  readonly learned: Map<string, readonly string[]>;
+  learned: Map<string, readonly string[]> | undefined;
   /** The items of `Put`s whose identity is not known yet, by table. */
-  readonly pending: Map<string, Array<Readonly<Record<string, AttributeValue>>>>;
+  pending: Map<string, Array<Readonly<Record<string, AttributeValue>>>> | undefined;
   /** The tables and canonical items of those `Put`s: an identical `Put` is on the same item. */
-  readonly pendingItems: Set<string>;
+  pendingItems: Set<string> | undefined;
 }
 
 function copyState(state: BudgetState): BudgetState {
   return {
     actions: state.actions,
     bytes: state.bytes,
-    identities: new Map(state.identities),
-    learned: new Map(state.learned),
-    pending: new Map([...state.pending].map(([table, items]) => [table, [...items]])),
-    pendingItems: new Set(state.pendingItems),
+    identities: state.identities && new Map(state.identities),
+    learned: state.learned && new Map(state.learned),
+    pending: state.pending && new Map([...state.pending].map(([table, items]) => [table, [...items]])),
+    pendingItems: state.pendingItems && new Set(state.pendingItems),
   };
 }
 
@@ -387,10 +390,10 @@ export class TransactionBudget {
       bytes,
       // The version item is not listed: an action on the version table fails before identities
       // are compared ("version-item"), and no other table's item has its identity.
-      identities: new Map(),
-      learned: new Map(),
-      pending: new Map(),
-      pendingItems: new Set(),
+      identities: undefined,
+      learned: undefined,
+      pending: undefined,
+      pendingItems: undefined,
     };
   }
 
@@ -482,7 +485,7 @@ export class TransactionBudget {
     table: string,
     key: Readonly<Record<string, AttributeValue>> | undefined,
     item: Readonly<Record<string, AttributeValue>> | undefined,
-    learned: ReadonlyMap<string, readonly string[]>,
+    learned: ReadonlyMap<string, readonly string[]> | undefined,
     index: number,
   ): ScanFailure | undefined {
     if (item !== undefined) {
@@ -493,7 +496,7 @@ export class TransactionBudget {
     }
     const attributes = key ?? item ?? {};
     const declared = this.#declaredSchema(table);
-    const names = declared ?? (key === undefined ? learned.get(table) : keyNames(key)) ?? [];
+    const names = declared ?? (key === undefined ? learned?.get(table) : keyNames(key)) ?? [];
     for (const [position, name] of names.entries()) {
       // Only a declared schema says which attribute is the sort key (its second name).
       const limit = declared !== undefined && position === 1 ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
@@ -506,7 +509,7 @@ export class TransactionBudget {
   }
 
   /** The key attribute names of `table` for a `Put`, if known. */
-  #schema(table: string, learned: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined {
+  #schema(table: string, learned: ReadonlyMap<string, readonly string[]> | undefined): readonly string[] | undefined {
     const context = this.#context;
     if (table === context.versionTable) {
       return [context.versionKeyAttribute];
@@ -514,14 +517,14 @@ export class TransactionBudget {
     if (context.keySchemas !== undefined && Object.hasOwn(context.keySchemas, table)) {
       return context.keySchemas[table];
     }
-    return learned.get(table);
+    return learned?.get(table);
   }
 
   #identity(
     table: string,
     attributes: Readonly<Record<string, AttributeValue>>,
     isKey: boolean,
-    learned: ReadonlyMap<string, readonly string[]>,
+    learned: ReadonlyMap<string, readonly string[]> | undefined,
   ): string | undefined {
     if (isKey) {
       return identityOf(table, keyNames(attributes), attributes);
@@ -535,63 +538,82 @@ export class TransactionBudget {
     if (!Array.isArray(items)) {
       throw new InvalidArgumentError("items", "expected an array of TransactWriteItems");
     }
-    const sizes = items.map((item, i) => transactActionSize(item, `items[${i}]`));
+    const sizes: number[] = [];
+    for (let index = 0; index < items.length; index++) {
+      sizes.push(transactActionSize(items[index] as TransactWriteItem, `items[${index}]`));
+    }
     const state = copyState(this.#state);
-    for (const [index, action] of items.entries()) {
-      const { table, key, item } = partsOf(action, `items[${index}]`);
-      const fail = (reason: BudgetFailureReason) => ({ failure: { reason, index, table }, state, sizes });
+    for (let index = 0; index < items.length; index++) {
+      const { table, key, item } = partsOf(items[index] as TransactWriteItem, `items[${index}]`);
+      let reason: BudgetFailureReason | undefined;
       if (this.#isVersionTable(table)) {
-        return fail("version-item");
-      }
-      const tooLarge = this.#sizeFailure(table, key, item, state.learned, index);
-      if (tooLarge !== undefined) {
-        return { failure: tooLarge, state, sizes };
-      }
-      const identity = this.#identity(table, key ?? item ?? {}, key !== undefined, state.learned);
-      if (key !== undefined && this.#schema(table, state.learned) === undefined) {
-        // The first Key on this table reveals its key schema, and so the items of earlier Puts.
-        const names = keyNames(key);
-        state.learned.set(table, names);
-        for (const earlier of state.pending.get(table) ?? []) {
-          const revealed = identityOf(table, names, earlier);
-          if (revealed !== undefined) {
-            if (state.identities.has(revealed)) {
-              return fail("duplicate-item");
-            }
-            state.identities.set(revealed, table);
-          }
+        reason = "version-item";
+      } else {
+        const tooLarge = this.#sizeFailure(table, key, item, state.learned, index);
+        if (tooLarge !== undefined) {
+          return { failure: tooLarge, state, sizes };
         }
-        state.pending.delete(table);
+        reason = this.#place(state, table, key, item, sizes[index] ?? 0);
       }
-      if (identity !== undefined && state.identities.has(identity)) {
-        return fail("duplicate-item");
-      }
-      const canonical = identity === undefined && item !== undefined ? requestFingerprint([table, item]) : undefined;
-      if (canonical !== undefined && state.pendingItems.has(canonical)) {
-        // Two identical Puts are on one item, whichever attributes are its key.
-        return fail("duplicate-item");
-      }
-      if (state.actions + 1 > this.maxActions) {
-        return fail("too-many-actions");
-      }
-      if (state.bytes + (sizes[index] ?? 0) > this.maxBytes) {
-        return fail("too-large");
-      }
-      state.actions += 1;
-      state.bytes += sizes[index] ?? 0;
-      if (identity !== undefined) {
-        state.identities.set(identity, table);
-      } else if (item !== undefined) {
-        const pending = state.pending.get(table);
-        if (pending === undefined) {
-          state.pending.set(table, [item]);
-        } else {
-          pending.push(item);
-        }
-        state.pendingItems.add(canonical as string);
+      if (reason !== undefined) {
+        return { failure: { reason, index, table }, state, sizes };
       }
     }
     return { failure: undefined, state, sizes };
+  }
+
+  /** Adds one action of `size` bytes to `state`; the reason it does not fit, if it does not. */
+  #place(
+    state: BudgetState,
+    table: string,
+    key: Readonly<Record<string, AttributeValue>> | undefined,
+    item: Readonly<Record<string, AttributeValue>> | undefined,
+    size: number,
+  ): BudgetFailureReason | undefined {
+    const identity = this.#identity(table, key ?? item ?? {}, key !== undefined, state.learned);
+    if (key !== undefined && this.#schema(table, state.learned) === undefined) {
+      // The first Key on this table reveals its key schema, and so the items of earlier Puts.
+      const names = keyNames(key);
+      (state.learned ??= new Map()).set(table, names);
+      for (const earlier of state.pending?.get(table) ?? []) {
+        const revealed = identityOf(table, names, earlier);
+        if (revealed !== undefined) {
+          if (state.identities?.has(revealed) === true) {
+            return "duplicate-item";
+          }
+          (state.identities ??= new Map()).set(revealed, table);
+        }
+      }
+      state.pending?.delete(table);
+    }
+    if (identity !== undefined && state.identities?.has(identity) === true) {
+      return "duplicate-item";
+    }
+    const canonical = identity === undefined && item !== undefined ? requestFingerprint([table, item]) : undefined;
+    if (canonical !== undefined && state.pendingItems?.has(canonical) === true) {
+      // Two identical Puts are on one item, whichever attributes are its key.
+      return "duplicate-item";
+    }
+    if (state.actions + 1 > this.maxActions) {
+      return "too-many-actions";
+    }
+    if (state.bytes + size > this.maxBytes) {
+      return "too-large";
+    }
+    state.actions += 1;
+    state.bytes += size;
+    if (identity !== undefined) {
+      (state.identities ??= new Map()).set(identity, table);
+    } else if (item !== undefined) {
+      const pending = (state.pending ??= new Map()).get(table);
+      if (pending === undefined) {
+        state.pending.set(table, [item]);
+      } else {
+        pending.push(item);
+      }
+      (state.pendingItems ??= new Set()).add(canonical as string);
+    }
+    return undefined;
   }
 }
 
