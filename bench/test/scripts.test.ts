@@ -26,6 +26,14 @@ describe.concurrent("benchmark scripts, smoke run", () => {
     expect(out.match(/^\| memoryProjection/gm)?.length).toBeGreaterThanOrEqual(5);
   });
 
+  it("P5's collection probe prints a row per kind of collection, a figure per chunk", async () => {
+    const out = await smoke("src/memory-gc-transient.bench.ts", "--expose-gc");
+    expect(out).toMatch(/SMOKE RUN/);
+    for (const kind of ["full", "young-generation"]) {
+      expect(out).toMatch(new RegExp(`^\\| a ${kind} collection \\| [\\d.]+ / [\\d.]+ \\| [\\d.]+ / [\\d.]+ \\|$`, "m"));
+    }
+  });
+
   it("the emulators bench prints dynalite's row", async () => {
     const out = await smoke("src/emulators.bench.ts");
     expect(out).toMatch(/^\| dynalite \+ startDynalite transactions \| \d+ \| 1\.000× \|/m);
