@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CI_CONFORMANCE_SEED, SPEC_CLAUSES } from "@projectionkit/conformance";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { scratchDirectory } from "../../../test/support/scratch-directory.js";
 import { MUTANTS } from "./mutants/catalogue.js";
 import { clausesOf, clauseCoverage, coverageMarkdown, kitTests, namedTests, needsMutant, type KitTest } from "./support/clause-coverage.js";
 import { isProperty, runKitOnMutants, type KitTestResult } from "./support/mutant-run.js";
@@ -11,26 +11,18 @@ import { isProperty, runKitOnMutants, type KitTestResult } from "./support/mutan
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const coverageFile = join(root, "COVERAGE.md");
 
-let folder = "";
+const folder = scratchDirectory("mutants");
 
 function counterexample(failure: string): string | undefined {
   return /Counterexample: ([\s\S]*?)\nShrunk/.exec(failure)?.[1];
 }
-
-beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), "projectionkit-mutants-"));
-});
-
-afterAll(async () => {
-  await rm(folder, { recursive: true, force: true });
-});
 
 describe("K6/K7: the kit catches deliberately broken backends, and each clause's tests catch one that breaks it", () => {
   let results: KitTestResult[] = [];
   let tests: KitTest[] = [];
 
   beforeAll(async () => {
-    results = await runKitOnMutants(folder, { CONFORMANCE_SEED: String(CI_CONFORMANCE_SEED) });
+    results = await runKitOnMutants(folder(), { CONFORMANCE_SEED: String(CI_CONFORMANCE_SEED) });
     tests = kitTests(results, MUTANTS);
     // Which tests catch which mutant: the tests of the clauses it breaks, and every property.
     const lines = MUTANTS.map((mutant) => {
@@ -114,17 +106,17 @@ describe("K7: clause ids in test titles", () => {
 describe("K5: a failure is replayed by the seed it prints", () => {
   it("K5: CONFORMANCE_SEED set to the printed seed reproduces the same counterexample, and CONFORMANCE_PATH goes straight to it", async () => {
     const filter = "mutant:read-then-write.*K3/.*H6";
-    const first = (await runKitOnMutants(folder, {}, filter)).find((test) => test.status === "failed");
+    const first = (await runKitOnMutants(folder(), {}, filter)).find((test) => test.status === "failed");
     const printed = /Replay with: CONFORMANCE_SEED=(-?\d+) CONFORMANCE_PATH=(\S+)/.exec(first?.failure ?? "");
     expect(printed, `the failure must print how to replay it:\n${first?.failure}`).not.toBeNull();
     const [, seed = "", path = ""] = printed ?? [];
     const original = counterexample(first?.failure ?? "");
     expect(original).toBeDefined();
 
-    const again = (await runKitOnMutants(folder, { CONFORMANCE_SEED: seed }, filter)).find((test) => test.status === "failed");
+    const again = (await runKitOnMutants(folder(), { CONFORMANCE_SEED: seed }, filter)).find((test) => test.status === "failed");
     expect(counterexample(again?.failure ?? "")).toBe(original);
 
-    const direct = (await runKitOnMutants(folder, { CONFORMANCE_SEED: seed, CONFORMANCE_PATH: path }, filter)).find((test) => test.status === "failed");
+    const direct = (await runKitOnMutants(folder(), { CONFORMANCE_SEED: seed, CONFORMANCE_PATH: path }, filter)).find((test) => test.status === "failed");
     expect(counterexample(direct?.failure ?? "")).toBe(original);
     expect(direct?.failure).toContain("Property failed after 1 tests");
   }, 120_000);
