@@ -43,6 +43,7 @@ export { requireKnownKeys } from "./option-keys.js";
 export type { ResolvedOptions } from "./resolved-options.js";
 export type { CheckedConditionalOptions, CheckedOptions, ConditionalWriteCall, EventBatchCall, EventCall } from "./backend/checked-calls.js";
 export { ResourceRepositoryBase } from "./backend/resource-repository-base.js";
+export { ownedBytes } from "./backend/owned-bytes.js";
 export { ProjectionHandlerBase, type ProjectionHandlerBaseOptions, type ProjectionLogic } from "./backend/projection-handler-base.js";
 export {
   readProjectionConfiguration,

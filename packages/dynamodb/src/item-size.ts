@@ -365,14 +365,17 @@ function placeholdersSize(body: Record<string, unknown>, field: "ExpressionAttri
     if (entry === undefined || entry === null || !Object.hasOwn(map, placeholder)) {
       continue;
     }
-    const entrySize = names
-      ? typeof entry === "string"
-        ? utf8ByteLength(entry)
-        : utf8ByteLength(stringOf(entry, `${at}.${field}.${placeholder}`))
-      : (scalarValueSize(entry) ?? valueSize(entry, `${at}.${field}.${placeholder}`));
+    // The common entries first (a name, a scalar value); the rest, with the entry's name.
+    const plain = names ? (typeof entry === "string" ? utf8ByteLength(entry) : undefined) : scalarValueSize(entry);
+    const entrySize = plain ?? placeholderEntrySize(entry, names, `${at}.${field}.${placeholder}`);
     size += Math.max(1, counts.get(placeholder) ?? 0) * entrySize;
   }
   return size;
+}
+
+/** The size of a placeholder's entry that is not a plain name or scalar value; `where` names it in errors. */
+function placeholderEntrySize(entry: unknown, isName: boolean, where: string): number {
+  return isName ? utf8ByteLength(stringOf(entry, where)) : valueSize(entry, where);
 }
 
 /** An expression field's text, `undefined` when absent. */

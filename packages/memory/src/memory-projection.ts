@@ -1,6 +1,7 @@
 import {
   EMPTY_VERSION,
   InvalidArgumentError,
+  ownedBytes,
   ProjectionHandlerBase,
   requireKnownKeys,
   type BatchDelivery,
@@ -23,7 +24,7 @@ import type { Draft } from "./draft.js";
 import { andThen, isPromiseLike, orElse } from "./maybe-async.js";
 import type { MemoryProjectionHandler, StateUpdate } from "./memory-projection-handler.js";
 import { requireCommitHooks, type MemoryProjectionHooks } from "./commit-hooks.js";
-import { copyBytes, ownedBatchCall, ownedEventCall } from "./owned-calls.js";
+import { ownedBatchCall, ownedEventCall } from "./owned-calls.js";
 import { SerialQueue } from "./serial-queue.js";
 import { StateStore, type StateTransaction } from "./state-store.js";
 import { VersionMap } from "./version-map.js";
@@ -238,7 +239,7 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
     let storedVersion: Version | undefined;
     const onConflict: CheckedConditionalOptions["onConflict"] = (conflict) => {
       // Core copies it only after an `await`, and the version map changes its arrays in place.
-      storedVersion = copyBytes(conflict.storedVersion);
+      storedVersion = ownedBytes(conflict.storedVersion);
     };
     return this.#conflicts(key, resource, first.current, onConflict) ? { applied: 0, requests, stopped: { index: 0, reason: "conflict", storedVersion } } : undefined;
   }
@@ -361,8 +362,8 @@ class BoundMemoryProjection<S, E extends ProjectionEvent> extends ProjectionHand
       return;
     }
     // The hooks get arrays of their own, and the version is read after a hook that may await.
-    const context = { resource: copyBytes(resource), event, events: batch === undefined ? [event] : batch.map((delivery) => delivery.event) };
-    const owned = copyBytes(version);
+    const context = { resource: ownedBytes(resource), event, events: batch === undefined ? [event] : batch.map((delivery) => delivery.event) };
+    const owned = ownedBytes(version);
     return andThen(beforeCommit?.(context), () => {
       transaction.commit();
       this.#versions.set(key, owned);

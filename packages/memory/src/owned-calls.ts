@@ -1,4 +1,4 @@
-import { EMPTY_VERSION, type EventBatchCall, type EventCall, type ProjectionEvent } from "@projectionkit/core";
+import { ownedBytes, type EventBatchCall, type EventCall, type ProjectionEvent } from "@projectionkit/core";
 
 // The memory adapter borrows the caller's arrays (core's `borrowArrays`): a call that completes in
 // one synchronous step reads them before the caller can change them, and copies nothing. A call
@@ -6,21 +6,12 @@ import { EMPTY_VERSION, type EventBatchCall, type EventCall, type ProjectionEven
 // returns a promise) first takes copies of the arrays it still reads, with these functions.
 
 /**
- * A copy of `bytes` that no one else holds; the shared empty version for empty bytes.
- *
- * @internal
- */
-export function copyBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.length === 0 ? EMPTY_VERSION : new Uint8Array(bytes);
-}
-
-/**
  * The call with copies of its arrays.
  *
  * @internal
  */
 export function ownedEventCall<E extends ProjectionEvent>(call: EventCall<E>): EventCall<E> {
-  return { ...call, resource: copyBytes(call.resource), current: copyBytes(call.current), next: copyBytes(call.next) };
+  return { ...call, resource: ownedBytes(call.resource), current: ownedBytes(call.current), next: ownedBytes(call.next) };
 }
 
 /**
@@ -32,7 +23,7 @@ export function ownedEventCall<E extends ProjectionEvent>(call: EventCall<E>): E
 export function ownedBatchCall<E extends ProjectionEvent>(call: EventBatchCall<E>): EventBatchCall<E> {
   return {
     ...call,
-    resource: copyBytes(call.resource),
-    deliveries: call.deliveries.map((delivery) => ({ ...delivery, current: copyBytes(delivery.current), next: copyBytes(delivery.next) })),
+    resource: ownedBytes(call.resource),
+    deliveries: call.deliveries.map((delivery) => ({ ...delivery, current: ownedBytes(delivery.current), next: ownedBytes(delivery.next) })),
   };
 }

@@ -1,4 +1,4 @@
-import { EMPTY_VERSION, versionsEqual, type Resource, type Version } from "@projectionkit/core";
+import { EMPTY_VERSION, ownedBytes, versionsEqual, type Resource, type Version } from "@projectionkit/core";
 
 /** Up to this length, building the key by hand is cheaper than going through a Buffer. */
 const SHORT_RESOURCE = 64;
@@ -42,7 +42,7 @@ export class VersionMap {
   /** A copy of the version stored under `key` that nothing else holds; the empty version if there is none. */
   copyOf(key: string): Version {
     const stored = this.#versions.get(key);
-    return stored === undefined ? EMPTY_VERSION : new Uint8Array(stored);
+    return stored === undefined ? EMPTY_VERSION : ownedBytes(stored);
   }
 
   /** Tells whether the version under `key` is `expected` (absent counts as empty). */
